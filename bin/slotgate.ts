@@ -1,0 +1,39 @@
+#!/usr/bin/env node
+/**
+ * The slotgate command line: `slotgate node …` today; `proxy`, `dashboard`, `up` and `admin` join
+ * as those components land.
+ */
+import { runNode } from '../nodes/main.js';
+
+const USAGE = `Usage: slotgate <command> [options]
+
+Commands:
+  node [redis.conf] [--directive value ...]   run a storage node (redis.conf-style configuration)
+
+Examples:
+  slotgate node --port 7001
+  slotgate node ./redis.conf --port 7002 --requirepass secret
+`;
+
+async function main(argv: string[]): Promise<void> {
+  const [cmd, ...rest] = argv;
+  switch (cmd) {
+    case 'node':
+      await runNode(rest);
+      return;
+    case undefined:
+    case '-h':
+    case '--help':
+    case 'help':
+      process.stdout.write(USAGE);
+      return;
+    default:
+      process.stderr.write(`slotgate: unknown command '${cmd}'\n\n${USAGE}`);
+      process.exit(2);
+  }
+}
+
+main(process.argv.slice(2)).catch((e: unknown) => {
+  process.stderr.write(`slotgate: ${(e as Error).stack ?? String(e)}\n`);
+  process.exit(1);
+});

@@ -1,0 +1,59 @@
+/**
+ * Every error reply slotgate sends, worded exactly as Redis words it. Handlers never spell an error
+ * text inline: they reply with one of these, so wording stays consistent across nodes and proxies.
+ */
+export const Err = {
+  syntax: 'ERR syntax error',
+  wrongType: 'WRONGTYPE Operation against a key holding the wrong kind of value',
+  notInteger: 'ERR value is not an integer or out of range',
+  notFloat: 'ERR value is not a valid float',
+  overflow: 'ERR increment or decrement would overflow',
+  incrNanOrInf: 'ERR increment would produce NaN or Infinity',
+  noSuchKey: 'ERR no such key',
+  outOfRange: 'ERR index out of range',
+  dbIndexOutOfRange: 'ERR DB index is out of range',
+  invalidDbIndex: 'ERR invalid DB index',
+  sourceDestSame: 'ERR source and destination objects are the same',
+  invalidExpire: (cmd: string) => `ERR invalid expire time in '${cmd}' command`,
+  stringTooLong: 'ERR string exceeds maximum allowed size (proto-max-bulk-len)',
+  offsetOutOfRange: 'ERR offset is out of range',
+  noAuth: 'NOAUTH Authentication required.',
+  wrongPass: 'WRONGPASS invalid username-password pair or user is disabled.',
+  authNoPassword:
+    'ERR AUTH <password> called without any password configured for the default user. Are you sure your configuration is correct?',
+  noProto: 'NOPROTO unsupported protocol version',
+  maxClients: 'ERR max number of clients reached',
+  arity: (name: string) => `ERR wrong number of arguments for '${name}' command`,
+  unknownCommand: (name: string, args: readonly string[]) =>
+    `ERR unknown command '${name.slice(0, 128)}', with args beginning with: ${argsPreview(args)}`,
+  unknownSubcommand: (sub: string, cmd: string) =>
+    `ERR unknown subcommand '${sub.slice(0, 128)}'. Try ${cmd.toUpperCase()} HELP.`,
+  unsupportedParameter: (p: string) => `ERR Unsupported CONFIG parameter: ${p}`,
+  timeoutNegative: 'ERR timeout is negative',
+  readonlyReplica: "READONLY You can't write against a read only replica.",
+  oom: "OOM command not allowed when used memory > 'maxmemory'.",
+  noScript: 'NOSCRIPT No matching script. Please use EVAL.',
+  execAbort: 'EXECABORT Transaction discarded because of previous errors.',
+  nestedMulti: 'ERR MULTI calls can not be nested',
+  execWithoutMulti: 'ERR EXEC without MULTI',
+  discardWithoutMulti: 'ERR DISCARD without MULTI',
+  watchInMulti: 'ERR WATCH inside MULTI is not allowed',
+  crossSlot: "CROSSSLOT Keys in request don't hash to the same slot",
+  tryAgain: 'TRYAGAIN Multiple keys request during rehashing of slot',
+  clusterDown: 'CLUSTERDOWN Hash slot not served',
+  clusterDisabled: 'ERR This instance has cluster support disabled',
+  moved: (slot: number, addr: string) => `MOVED ${slot} ${addr}`,
+  ask: (slot: number, addr: string) => `ASK ${slot} ${addr}`,
+  protectedMode:
+    "DENIED Redis is running in protected mode because protected mode is enabled and no password is set for the default user. In this mode connections are only accepted from the loopback interface. If you want to connect from external computers to Redis you may adopt one of the following solutions: 1) Just disable protected mode sending the command 'CONFIG SET protected-mode no' from the loopback interface by connecting to Redis from the same host the server is running, however MAKE SURE Redis is not publicly accessible from internet if you do so. Use CONFIG REWRITE to make this change permanent. 2) Alternatively you can just disable the protected mode by editing the Redis configuration file, and setting the protected mode option to 'no', and then restarting the server. 3) If you started the server manually just for testing, restart it with the '--protected-mode no' option. 4) Set up an authentication password for the default user. NOTE: You only need to do one of the above things in order for the server to start accepting connections from the outside.",
+} as const;
+
+/** Redis lists up to 128 bytes of the arguments of an unknown command, each quoted. */
+function argsPreview(args: readonly string[]): string {
+  let out = '';
+  for (const a of args) {
+    if (out.length >= 128) break;
+    out += `'${a.slice(0, 128 - out.length)}' `;
+  }
+  return out;
+}

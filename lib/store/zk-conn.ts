@@ -1,0 +1,132 @@
+import zookeeper from 'node-zookeeper-client';
+import { StoreError, type StoreErrorCode } from './errors.js';
+import type { Versioned } from './types.js';
+
+const { Exception, CreateMode } = zookeeper;
+
+/** ZooKeeper error codes → store codes; anything else is UNKNOWN. */
+const CODES = new Map<number, StoreErrorCode>([
+  [Exception.NO_NODE, 'NO_NODE'],
+  [Exception.NODE_EXISTS, 'NODE_EXISTS'],
+  [Exception.BAD_VERSION, 'BAD_VERSION'],
+  [Exception.NOT_EMPTY, 'NOT_EMPTY'],
+  [Exception.NO_CHILDREN_FOR_EPHEMERALS, 'NO_CHILDREN_FOR_EPHEMERALS'],
+  [Exception.BAD_ARGUMENTS, 'BAD_ARGUMENTS'],
+  [Exception.CONNECTION_LOSS, 'CONNECTION_LOSS'],
+  [Exception.OPERATION_TIMEOUT, 'CONNECTION_LOSS'],
+  [Exception.SESSION_EXPIRED, 'SESSION_EXPIRED'],
+]);
+
+function storeError(err: zookeeper.ZkException | Error, path: string): StoreError {
+  const code = 'getCode' in err ? CODES.get(err.getCode()) : undefined;
+  return new StoreError(code ?? 'UNKNOWN', err.message, path);
+}
+
+export interface ConnListener {
+  connected(): void;
+  disconnected(): void;
+  expired(): void;
+}
+
+export type ZkWatcher = () => void;
+
+/**
+ * One ZooKeeper session: a node-zookeeper-client Client with promise-returning calls and store
+ * error codes. The client queues requests while it reconnects; requests in flight when the
+ * connection drops fail with CONNECTION_LOSS (outcome unknown), as in every ZooKeeper client.
+ */
+export class ZkConn {
+  private readonly client: zookeeper.Client;
+  private isConnected = false;
+
+  constructor(connectString: string, sessionTimeoutMs: number, spinDelayMs: number, private readonly listener: ConnListener) {
+    // retries: 0 — the store decides what is safe to retry (see ZooKeeperStore.run).
+    this.client = zookeeper.createClient(connectString, { sessionTimeout: sessionTimeoutMs, spinDelay: spinDelayMs, retries: 0 });
+    this.client.on('connected', () => { this.isConnected = true; this.listener.connected(); });
+    this.client.on('disconnected', () => { this.isConnected = false; this.listener.disconnected(); });
+    this.client.on('expired', () => { this.isConnected = false; this.listener.expired(); });
+  }
+
+  get connected(): boolean {
+    return this.isConnected;
+  }
+
+  get sessionId(): string {
+    return this.client.getSessionId().toString('hex');
+  }
+
+  /** The timeout the server granted (valid once connected). */
+  get sessionTimeoutMs(): number {
+    return this.client.getSessionTimeout();
+  }
+
+  /** Resolves on the first connection; false if none came within timeoutMs. */
+  connect(timeoutMs: number): Promise<boolean> {
+    return new Promise((resolve) => {
+      const timer = setTimeout(() => resolve(false), timeoutMs);
+      this.client.once('connected', () => { clearTimeout(timer); resolve(true); });
+      this.client.connect();
+    });
+  }
+
+  /** Ends the session (the server drops its ephemerals); waits, bounded, for the server's goodbye. */
+  close(timeoutMs = 3000): Promise<void> {
+    const wasConnected = this.isConnected;
+    return new Promise((resolve) => {
+      const timer = setTimeout(resolve, wasConnected ? timeoutMs : 0);
+      this.client.once('disconnected', () => { clearTimeout(timer); resolve(); });
+      this.client.close();
+    });
+  }
+
+  getData(path: string, watcher?: ZkWatcher): Promise<Versioned | null> {
+    return this.call(path, (cb) => this.client.getData(path, watcher, cb), (data: Buffer | null, stat: zookeeper.Stat) =>
+      ({ data: data ?? Buffer.alloc(0), version: stat.version }), true);
+  }
+
+  exists(path: string, watcher?: ZkWatcher): Promise<zookeeper.Stat | null> {
+    return this.call(path, (cb) => this.client.exists(path, watcher, cb), (stat: zookeeper.Stat | null) => stat);
+  }
+
+  getChildren(path: string, watcher?: ZkWatcher): Promise<string[] | null> {
+    return this.call(path, (cb) => this.client.getChildren(path, watcher, cb), (children: string[]) => [...children].sort(), true);
+  }
+
+  create(path: string, data: Buffer, ephemeral: boolean, sequential: boolean): Promise<string> {
+    const mode = ephemeral
+      ? sequential ? CreateMode.EPHEMERAL_SEQUENTIAL : CreateMode.EPHEMERAL
+      : sequential ? CreateMode.PERSISTENT_SEQUENTIAL : CreateMode.PERSISTENT;
+    return this.call(path, (cb) => this.client.create(path, data, mode, cb), (actual: string) => actual);
+  }
+
+  setData(path: string, data: Buffer, version: number): Promise<number> {
+    return this.call(path, (cb) => this.client.setData(path, data, version, cb), (stat: zookeeper.Stat) => stat.version);
+  }
+
+  remove(path: string, version: number): Promise<void> {
+    return this.call(path, (cb) => this.client.remove(path, version, cb), () => undefined);
+  }
+
+  /**
+   * Adapts a callback call to a promise. With absentIsNull, NO_NODE resolves to null. The client
+   * asserts its arguments synchronously (path syntax, data size): those become BAD_ARGUMENTS.
+   */
+  private call<T, A extends unknown[]>(
+    path: string,
+    start: (cb: (err: zookeeper.ZkException | null, ...args: A) => void) => void,
+    done: (...args: A) => T,
+    absentIsNull = false,
+  ): Promise<T | (typeof absentIsNull extends true ? null : never)> {
+    return new Promise((resolve, reject) => {
+      try {
+        start((err, ...args) => {
+          if (!err) resolve(done(...args));
+          else if (absentIsNull && err.getCode() === Exception.NO_NODE) resolve(null as never);
+          else reject(storeError(err, path));
+        });
+      } catch (e) {
+        reject(new StoreError('BAD_ARGUMENTS', (e as Error).message, path));
+      }
+    });
+  }
+}

@@ -1,0 +1,183 @@
+/**
+ * One client connection: parses requests, runs them in order, and sends the replies of everything
+ * processed in one read as one socket write. While a client is blocked (BLPOP …) or paused, further
+ * commands wait in its queue and reading stops, so memory stays bounded.
+ */
+import type { Socket } from 'node:net';
+import { ProtocolError, RequestParser } from '../lib/resp/parser.js';
+import { ReplyWriter } from '../lib/resp/writer.js';
+import type { Db } from './keyspace/db.js';
+import type { NodeServer } from './server.js';
+import { execute } from './dispatch.js';
+
+export type ReplyMode = 'on' | 'off';
+
+/** Output bytes queued in the socket beyond which we stop reading from a client (backpressure). */
+const OUTPUT_HIGH_WATER = 4 * 1024 * 1024;
+
+export class Client {
+  readonly id: number;
+  readonly out = new ReplyWriter();
+  readonly parser: RequestParser;
+  readonly addr: string;
+  readonly laddr: string;
+  readonly createdAt = Date.now();
+  lastInteraction = Date.now();
+  db: Db;
+  name = '';
+  libName = '';
+  libVer = '';
+  authenticated: boolean;
+  replyMode: ReplyMode = 'on';
+  /** CLIENT REPLY SKIP: drop the reply of the next command. */
+  skipNext = false;
+  lastCmd = 'NULL';
+  closing = false;
+  /** Set by commands that close the connection once the reply is out (QUIT, protocol errors). */
+  closeAfterReply = false;
+  monitor = false;
+  /** Which client-output-buffer-limit class applies. */
+  outputClass: 'normal' | 'pubsub' | 'replica' = 'normal';
+  /** Commands received while blocked or paused, run in order once it can go on. */
+  private queue: string[][] = [];
+  /** Non-null while a blocking command waits; its `cancel` is run on disconnect or timeout. */
+  blocked: { cancel(): void } | null = null;
+  /** When output first exceeded the soft limit of its class (client-output-buffer-limit). */
+  softLimitSince = 0;
+  private readingPaused = false;
+
+  constructor(
+    readonly server: NodeServer,
+    readonly socket: Socket,
+    id: number,
+  ) {
+    this.id = id;
+    this.db = server.dbs[0];
+    this.authenticated = server.config.get<string>('requirepass') === '';
+    this.addr = `${socket.remoteAddress}:${socket.remotePort}`;
+    this.laddr = `${socket.localAddress}:${socket.localPort}`;
+    this.parser = new RequestParser((argv) => this.onCommand(argv), server.parserLimits());
+    this.out.onError = (msg) => server.stats.countError(msg);
+    socket.setNoDelay(true);
+    socket.on('data', (chunk) => this.onData(chunk));
+    socket.on('drain', () => this.onDrain());
+    socket.on('error', () => this.close());
+    socket.on('close', () => this.close());
+  }
+
+  get dbIndex(): number {
+    return this.db.id;
+  }
+
+  private onData(chunk: Buffer): void {
+    this.lastInteraction = Date.now();
+    this.server.stats.netInput += chunk.length;
+    try {
+      this.parser.feed(chunk);
+    } catch (e) {
+      if (!(e instanceof ProtocolError)) throw e;
+      this.server.log.verbose(`Protocol error (${e.message}) from client: ${this.addr}`);
+      this.out.error(`ERR ${e.message}`);
+      this.closeAfterReply = true;
+    }
+    if (!this.closing && this.parser.pending > this.server.config.get<number>('client-query-buffer-limit')) {
+      this.server.log.warning(`Closing client that reached max query buffer length: ${this.addr}`);
+      this.close();
+      return;
+    }
+    this.flush();
+  }
+
+  private onCommand(argv: string[]): void {
+    if (this.closing || this.closeAfterReply) return;
+    if (this.blocked || this.queue.length > 0) {
+      this.queue.push(argv);
+      this.pauseReading();
+      return;
+    }
+    this.run(argv);
+  }
+
+  private run(argv: string[]): void {
+    if (this.replyMode === 'on' && !this.skipNext) {
+      execute(this, argv);
+      return;
+    }
+    const mark = this.out.length;
+    const skipThis = this.skipNext;
+    this.skipNext = false;
+    execute(this, argv);
+    if (skipThis || this.replyMode === 'off') this.out.truncate(mark);
+  }
+
+  /** Called when a blocking command completes: run what queued up behind it. */
+  resume(): void {
+    while (!this.blocked && this.queue.length > 0 && !this.closing) this.run(this.queue.shift()!);
+    if (!this.blocked) this.resumeReading();
+    this.server.scheduleFlush(this);
+  }
+
+  /** Sends pending replies; applies output-buffer limits and read backpressure. */
+  flush(): void {
+    if (this.closing) return;
+    const bytes = this.out.take();
+    if (bytes) {
+      this.server.stats.netOutput += bytes.length;
+      this.socket.write(bytes);
+    }
+    if (this.closeAfterReply) {
+      this.closing = true;
+      this.socket.end();
+      this.server.removeClient(this);
+      return;
+    }
+    if (this.server.outputLimitExceeded(this)) {
+      this.server.log.warning(`Client id=${this.id} addr=${this.addr} scheduled to be closed ASAP for overcoming of output buffer limits.`);
+      this.close();
+      return;
+    }
+    if (this.socket.writableLength > OUTPUT_HIGH_WATER) this.pauseReading();
+  }
+
+  private onDrain(): void {
+    if (!this.blocked && this.queue.length === 0) this.resumeReading();
+  }
+
+  private pauseReading(): void {
+    if (this.readingPaused) return;
+    this.readingPaused = true;
+    this.socket.pause();
+  }
+
+  private resumeReading(): void {
+    if (!this.readingPaused || this.socket.writableLength > OUTPUT_HIGH_WATER) return;
+    this.readingPaused = false;
+    this.socket.resume();
+  }
+
+  /** Closes at once, dropping pending output (CLIENT KILL, limits, errors). */
+  close(): void {
+    if (this.closing) return;
+    this.closing = true;
+    this.blocked?.cancel();
+    this.blocked = null;
+    this.queue = [];
+    this.socket.destroy();
+    this.server.removeClient(this);
+  }
+
+  /** Pending output in bytes: unsent replies plus what the socket still holds. */
+  get outputBytes(): number {
+    return this.out.length + this.socket.writableLength;
+  }
+
+  /** CLIENT LIST / CLIENT INFO line. */
+  info(now: number): string {
+    const flags = (this.monitor ? 'O' : '') + (this.blocked ? 'b' : '') || 'N';
+    return `id=${this.id} addr=${this.addr} laddr=${this.laddr} fd=${(this.socket as unknown as { _handle?: { fd?: number } })._handle?.fd ?? -1} ` +
+      `name=${this.name} age=${Math.floor((now - this.createdAt) / 1000)} idle=${Math.floor((now - this.lastInteraction) / 1000)} ` +
+      `flags=${flags} db=${this.db.id} sub=0 psub=0 ssub=0 multi=-1 qbuf=${this.parser.pending} qbuf-free=0 argv-mem=0 ` +
+      `multi-mem=0 rbs=16384 rbp=0 obl=${this.out.length} oll=0 omem=${this.socket.writableLength} tot-mem=${this.outputBytes + this.parser.pending} ` +
+      `events=r cmd=${this.lastCmd} user=default redir=-1 resp=${this.out.resp} lib-name=${this.libName} lib-ver=${this.libVer}`;
+  }
+}

@@ -1,0 +1,254 @@
+/** Connection commands: PING ECHO QUIT HELLO AUTH SELECT RESET, and CLIENT's subcommands. */
+import { Err } from '../../lib/errors.js';
+import type { Client } from '../client.js';
+import { VERSION } from '../server.js';
+import { parseIntArg } from './args.js';
+import type { Handler } from './registry.js';
+
+function ping(c: Client, argv: string[]): void {
+  if (argv.length > 2) return c.out.error(Err.arity('ping'));
+  if (argv.length === 2) c.out.bulk(argv[1]);
+  else c.out.simple('PONG');
+}
+
+function quit(c: Client): void {
+  c.out.ok();
+  c.closeAfterReply = true;
+}
+
+/** Checks a password for a user; only the `default` user exists. */
+function passwordOk(c: Client, user: string, pass: string): boolean {
+  const required = c.server.config.get<string>('requirepass');
+  return user === 'default' && (required === '' || pass === required);
+}
+
+function auth(c: Client, argv: string[]): void {
+  if (argv.length > 3) return c.out.error(Err.syntax);
+  if (argv.length === 2 && c.server.config.get<string>('requirepass') === '') return c.out.error(Err.authNoPassword);
+  const [user, pass] = argv.length === 3 ? [argv[1], argv[2]] : ['default', argv[1]];
+  if (!passwordOk(c, user, pass)) {
+    c.server.log.verbose(`auth failed for ${c.addr}`);
+    return c.out.error(Err.wrongPass);
+  }
+  c.authenticated = true;
+  c.out.ok();
+}
+
+function hello(c: Client, argv: string[]): void {
+  let proto = c.out.resp as number;
+  let i = 1;
+  if (argv.length > 1) {
+    const v = parseIntArg(argv[1]);
+    if (v === null) return c.out.error('ERR Protocol version is not an integer or out of range');
+    if (v < 2 || v > 3) return c.out.error(Err.noProto);
+    proto = v;
+    i = 2;
+  }
+  let setName: string | undefined;
+  for (; i < argv.length; i++) {
+    const opt = argv[i].toLowerCase();
+    const more = argv.length - i - 1;
+    if (opt === 'auth' && more >= 2) {
+      if (!passwordOk(c, argv[i + 1], argv[i + 2])) return c.out.error(Err.wrongPass);
+      c.authenticated = true;
+      i += 2;
+    } else if (opt === 'setname' && more >= 1) {
+      setName = argv[++i];
+      if (!validName(setName)) return c.out.error(NAME_ERR);
+    } else {
+      return c.out.error(`ERR Syntax error in HELLO option '${argv[i]}'`);
+    }
+  }
+  if (!c.authenticated) {
+    return c.out.error('NOAUTH HELLO must be called with the client already authenticated, otherwise the HELLO <proto> AUTH <user> <pass> option can be used to authenticate the client and select the RESP protocol version at the same time');
+  }
+  if (setName !== undefined) c.name = setName;
+  c.out.resp = proto as 2 | 3;
+  const cluster = c.server.config.get<boolean>('cluster-enabled');
+  c.out.map(7);
+  c.out.bulk('server'); c.out.bulk('redis');
+  c.out.bulk('version'); c.out.bulk(VERSION);
+  c.out.bulk('proto'); c.out.int(proto);
+  c.out.bulk('id'); c.out.int(c.id);
+  c.out.bulk('mode'); c.out.bulk(cluster ? 'cluster' : 'standalone');
+  c.out.bulk('role'); c.out.bulk('master');
+  c.out.bulk('modules'); c.out.array(0);
+}
+
+function select(c: Client, argv: string[]): void {
+  const idx = parseIntArg(argv[1]);
+  if (idx === null) return c.out.error(Err.notInteger);
+  if (c.server.config.get<boolean>('cluster-enabled') && idx !== 0) {
+    return c.out.error('ERR SELECT is not allowed in cluster mode');
+  }
+  if (idx < 0 || idx >= c.server.dbs.length) return c.out.error(Err.dbIndexOutOfRange);
+  c.db = c.server.dbs[idx];
+  c.out.ok();
+}
+
+function reset(c: Client): void {
+  c.db = c.server.dbs[0];
+  c.name = '';
+  c.out.resp = 2;
+  c.replyMode = 'on';
+  c.skipNext = false;
+  if (c.monitor) {
+    c.monitor = false;
+    c.server.monitors.delete(c);
+  }
+  c.authenticated = c.server.config.get<string>('requirepass') === '';
+  c.server.emit('clientReset', c);
+  c.out.simple('RESET');
+}
+
+const NAME_ERR = 'ERR Client names cannot contain spaces, newlines or special characters.';
+
+function validName(name: string): boolean {
+  for (let i = 0; i < name.length; i++) {
+    const ch = name.charCodeAt(i);
+    if (ch < 33 || ch > 126) return false;
+  }
+  return true;
+}
+
+function clientSetname(c: Client, argv: string[]): void {
+  if (!validName(argv[2])) return c.out.error(NAME_ERR);
+  c.name = argv[2];
+  c.out.ok();
+}
+
+function clientList(c: Client, argv: string[]): void {
+  let clients = [...c.server.clients.values()];
+  for (let i = 2; i < argv.length; i++) {
+    const opt = argv[i].toLowerCase();
+    if (opt === 'type' && i + 1 < argv.length) {
+      const t = argv[++i].toLowerCase();
+      if (!['normal', 'master', 'replica', 'slave', 'pubsub'].includes(t)) return c.out.error(`ERR Unknown client type '${argv[i]}'`);
+      clients = clients.filter((x) => clientType(x) === (t === 'slave' ? 'replica' : t));
+    } else if (opt === 'id' && i + 1 < argv.length) {
+      const ids = new Set<number>();
+      for (i++; i < argv.length; i++) {
+        const id = parseIntArg(argv[i]);
+        if (id === null || id <= 0) return c.out.error('ERR Invalid client ID');
+        ids.add(id);
+      }
+      clients = clients.filter((x) => ids.has(x.id));
+    } else {
+      return c.out.error(Err.syntax);
+    }
+  }
+  const now = Date.now();
+  c.out.verbatim(clients.map((x) => x.info(now) + '\n').join(''));
+}
+
+function clientType(c: Client): string {
+  return c.outputClass;
+}
+
+function clientKill(c: Client, argv: string[]): void {
+  if (argv.length === 3) {
+    const target = [...c.server.clients.values()].find((x) => x.addr === argv[2]);
+    if (!target) return c.out.error('ERR No such client');
+    c.out.ok();
+    killClient(c, target);
+    return;
+  }
+  if (argv.length % 2 !== 0) return c.out.error(Err.syntax);
+  const filters: ((x: Client) => boolean)[] = [];
+  let skipMe = true;
+  for (let i = 2; i < argv.length; i += 2) {
+    const opt = argv[i].toLowerCase();
+    const val = argv[i + 1];
+    if (opt === 'id') {
+      const id = parseIntArg(val);
+      if (id === null || id <= 0) return c.out.error('ERR client-id should be greater than 0');
+      filters.push((x) => x.id === id);
+    } else if (opt === 'addr') filters.push((x) => x.addr === val);
+    else if (opt === 'laddr') filters.push((x) => x.laddr === val);
+    else if (opt === 'user') filters.push(() => val === 'default');
+    else if (opt === 'type') {
+      const t = val.toLowerCase();
+      if (!['normal', 'master', 'replica', 'slave', 'pubsub'].includes(t)) return c.out.error(`ERR Unknown client type '${val}'`);
+      filters.push((x) => clientType(x) === (t === 'slave' ? 'replica' : t));
+    } else if (opt === 'skipme') {
+      const v = val.toLowerCase();
+      if (v !== 'yes' && v !== 'no') return c.out.error(Err.syntax);
+      skipMe = v === 'yes';
+    } else if (opt === 'maxage') {
+      const age = parseIntArg(val);
+      if (age === null) return c.out.error(Err.syntax);
+      filters.push((x) => Date.now() - x.createdAt >= age * 1000);
+    } else {
+      return c.out.error(Err.syntax);
+    }
+  }
+  const victims = [...c.server.clients.values()].filter((x) => !(skipMe && x === c) && filters.every((f) => f(x)));
+  c.out.int(victims.length);
+  for (const v of victims) killClient(c, v);
+}
+
+/** Killing yourself closes after this reply, as Redis does. */
+function killClient(self: Client, target: Client): void {
+  if (target === self) self.closeAfterReply = true;
+  else target.close();
+}
+
+function clientReply(c: Client, argv: string[]): void {
+  const mode = argv[2].toLowerCase();
+  if (mode === 'on') {
+    c.replyMode = 'on';
+    c.skipNext = false;
+    c.out.ok();
+  } else if (mode === 'off') {
+    c.replyMode = 'off';
+  } else if (mode === 'skip') {
+    if (c.replyMode === 'on') c.skipNext = true;
+  } else {
+    c.out.error(Err.syntax);
+  }
+}
+
+function clientNoEvict(c: Client, argv: string[]): void {
+  const v = argv[2].toLowerCase();
+  if (v !== 'on' && v !== 'off') return c.out.error(Err.syntax);
+  c.out.ok();
+}
+
+const CLIENT_HELP = [
+  'CLIENT <subcommand> [<arg> [value] [opt] ...]. Subcommands are:',
+  'GETNAME', '    Return the name of the current connection.',
+  'ID', '    Return the ID of the current connection.',
+  'INFO', '    Return information about the current client connection.',
+  'KILL <ip:port>', '    Kill connection made from <ip:port>.',
+  'KILL <option> <value> [<option> <value> [...]]', '    Kill connections. Options are: ID, ADDR, LADDR, TYPE, USER, SKIPME, MAXAGE.',
+  'LIST [options ...]', '    Return information about client connections. Options: TYPE, ID.',
+  'NO-EVICT (ON|OFF)', '    Protect current client connection from eviction.',
+  'REPLY (ON|OFF|SKIP)', '    Control the replies sent to the current connection.',
+  'SETNAME <name>', '    Assign the name <name> to the current connection.',
+  'HELP', '    Print this help.',
+];
+
+export const connectionHandlers: Record<string, Handler> = {
+  ping,
+  echo: (c, argv) => c.out.bulk(argv[1]),
+  quit,
+  auth,
+  hello,
+  select,
+  reset,
+  'client|id': (c) => c.out.int(c.id),
+  'client|setname': clientSetname,
+  'client|getname': (c) => c.out.bulk(c.name === '' ? null : c.name),
+  'client|list': clientList,
+  'client|info': (c) => c.out.verbatim(c.info(Date.now()) + '\n'),
+  'client|kill': clientKill,
+  'client|reply': clientReply,
+  'client|no-evict': clientNoEvict,
+  'client|help': (c) => helpReply(c, CLIENT_HELP),
+};
+
+/** HELP subcommands reply with an array of status lines. */
+export function helpReply(c: Client, lines: readonly string[]): void {
+  c.out.array(lines.length);
+  for (const l of lines) c.out.simple(l);
+}

@@ -1,0 +1,263 @@
+/**
+ * The storage node: listens, accepts clients (maxclients, protected mode), owns the databases, the
+ * command registry and the cron (active expiry, idle timeouts, output-buffer soft limits, stats).
+ */
+import net from 'node:net';
+import { randomBytes } from 'node:crypto';
+import { EventEmitter } from 'node:events';
+import type { ConfigRegistry } from '../lib/config/registry.js';
+import { Err } from '../lib/errors.js';
+import { Logger, type LogLevel } from '../lib/log.js';
+import { DEFAULT_LIMITS, type ParserLimits } from '../lib/resp/parser.js';
+import { Client } from './client.js';
+import { buildRegistry, type NodeCommand } from './commands/registry.js';
+import { allHandlers } from './commands/index.js';
+import type { NodeConfigExtras } from './config.js';
+import { Db, type KeyspaceHooks } from './keyspace/db.js';
+import { ActiveExpirer } from './keyspace/expire.js';
+import { Slowlog } from './slowlog.js';
+import { ServerStats } from './stats.js';
+import { parseOutputLimits, type OutputLimits } from './output-limits.js';
+
+export const VERSION = '7.0.15';
+export const SLOTGATE_VERSION = '0.1.0';
+
+export class NodeServer extends EventEmitter {
+  readonly dbs: Db[];
+  readonly clients = new Map<number, Client>();
+  readonly stats = new ServerStats();
+  readonly slowlog = new Slowlog();
+  readonly expirer = new ActiveExpirer();
+  readonly monitors = new Set<Client>();
+  readonly runId = randomBytes(20).toString('hex');
+  readonly startedAt = Date.now();
+  readonly log: Logger;
+  commands: Map<string, NodeCommand>;
+  /** Changes since the last save (INFO rdb_changes_since_last_save; drives propagation). */
+  dirty = 0;
+  lastSave = Math.floor(Date.now() / 1000);
+  port = 0;
+  private sockets: net.Server[] = [];
+  private nextClientId = 1;
+  private cron?: NodeJS.Timeout;
+  private pendingFlush = new Set<Client>();
+  private flushScheduled = false;
+  private outputLimits: OutputLimits;
+  private stopping = false;
+
+  constructor(
+    readonly config: ConfigRegistry,
+    readonly extras: NodeConfigExtras,
+  ) {
+    super();
+    this.log = new Logger(config.get<LogLevel>('loglevel'), 'M', config.get<string>('logfile'));
+    config.onChange('loglevel', (v) => (this.log.level = v as LogLevel));
+    const hooks = this.keyspaceHooks();
+    this.dbs = Array.from({ length: config.get<number>('databases') }, (_, i) => new Db(i, hooks));
+    this.commands = buildRegistry(allHandlers, extras.renames);
+    this.outputLimits = parseOutputLimits(config.get<string[]>('client-output-buffer-limit'));
+    config.onChange('client-output-buffer-limit', (v) => (this.outputLimits = parseOutputLimits(v as string[])));
+    config.onChange('hz', () => this.startCron());
+  }
+
+  private keyspaceHooks(): KeyspaceHooks {
+    return {
+      modified: (db, key) => this.emit('modified', db, key),
+      expired: (db, key) => {
+        this.stats.expiredKeys++;
+        this.emit('expired', db, key);
+      },
+      now: () => Date.now(),
+      mayExpire: () => true,
+      lfu: () => {
+        if (!this.config.get<string>('maxmemory-policy').endsWith('lfu')) return null;
+        return { logFactor: this.config.get<number>('lfu-log-factor'), decayTime: this.config.get<number>('lfu-decay-time') };
+      },
+    };
+  }
+
+  parserLimits(): ParserLimits {
+    return { ...DEFAULT_LIMITS, maxBulkLen: this.config.get<number>('proto-max-bulk-len') };
+  }
+
+  /** Binds every `bind` address on `port` (port 0: the first gets a free port, the rest share it). */
+  async start(): Promise<void> {
+    const binds = this.config.get<string[]>('bind');
+    let port = this.config.get<number>('port');
+    for (const raw of binds) {
+      const optional = raw.startsWith('-');
+      const host = normalizeBind(optional ? raw.slice(1) : raw);
+      try {
+        const srv = await this.listenOn(host, port);
+        this.sockets.push(srv);
+        port = (srv.address() as net.AddressInfo).port;
+      } catch (e) {
+        if (optional) continue;
+        throw new Error(`Could not create server TCP listening socket ${host}:${port}: ${(e as Error).message}`);
+      }
+    }
+    if (this.sockets.length === 0) throw new Error('Failed listening on any bind address');
+    this.port = port;
+    this.startCron();
+    this.log.notice(`Ready to accept connections tcp on port ${port}`);
+  }
+
+  private listenOn(host: string, port: number): Promise<net.Server> {
+    return new Promise((resolve, reject) => {
+      const srv = net.createServer({ noDelay: true }, (sock) => this.accept(sock));
+      srv.maxConnections = 65535;
+      srv.once('error', reject);
+      srv.listen({ host, port, backlog: this.config.get<number>('tcp-backlog') }, () => {
+        srv.removeListener('error', reject);
+        srv.on('error', (e) => this.log.warning(`Accept error: ${e.message}`));
+        resolve(srv);
+      });
+    });
+  }
+
+  private accept(sock: net.Socket): void {
+    if (this.stopping) {
+      sock.destroy();
+      return;
+    }
+    sock.on('error', () => sock.destroy());
+    if (this.clients.size >= this.config.get<number>('maxclients')) {
+      this.stats.rejectedConnections++;
+      sock.end(`-${Err.maxClients}\r\n`);
+      return;
+    }
+    if (this.protectedModeDenies(sock)) {
+      this.stats.rejectedConnections++;
+      sock.end(`-${Err.protectedMode}\r\n`);
+      return;
+    }
+    const keepalive = this.config.get<number>('tcp-keepalive');
+    if (keepalive > 0) sock.setKeepAlive(true, keepalive * 1000);
+    const c = new Client(this, sock, this.nextClientId++);
+    this.clients.set(c.id, c);
+    this.stats.totalConnections++;
+  }
+
+  /** Redis 7: protected mode refuses non-loopback clients while the default user has no password. */
+  private protectedModeDenies(sock: net.Socket): boolean {
+    if (!this.config.get<boolean>('protected-mode') || this.config.get<string>('requirepass') !== '') return false;
+    return !isLoopback(sock.remoteAddress ?? '');
+  }
+
+  removeClient(c: Client): void {
+    this.clients.delete(c.id);
+    this.monitors.delete(c);
+    this.pendingFlush.delete(c);
+    this.emit('clientClosed', c);
+  }
+
+  /** Flushes a client's replies at the end of this event-loop turn (replies caused by others). */
+  scheduleFlush(c: Client): void {
+    this.pendingFlush.add(c);
+    if (this.flushScheduled) return;
+    this.flushScheduled = true;
+    setImmediate(() => {
+      this.flushScheduled = false;
+      const list = [...this.pendingFlush];
+      this.pendingFlush.clear();
+      for (const cl of list) cl.flush();
+    });
+  }
+
+  /** Shared per-command bookkeeping after a call (see dispatch.ts). */
+  afterCommand(c: Client, cmd: NodeCommand, argv: string[], us: number, dirtied: boolean): void {
+    const threshold = this.config.get<number>('slowlog-log-slower-than');
+    if (threshold >= 0 && us >= threshold && !cmd.spec.flagSet.has('skip_slowlog')) {
+      this.slowlog.add(argv, us, c.addr, c.name, this.config.get<number>('slowlog-max-len'));
+    }
+    if (this.monitors.size > 0 && !cmd.spec.flagSet.has('skip_monitor') && !cmd.spec.flagSet.has('admin')) {
+      this.feedMonitors(c, argv);
+    }
+    if (dirtied && cmd.spec.isWrite) this.emit('propagate', c.db.id, argv);
+  }
+
+  private feedMonitors(c: Client, argv: string[]): void {
+    const t = Date.now() / 1000;
+    const line = `+${t.toFixed(6)} [${c.db.id} ${c.addr}] ${argv.map(quoteArg).join(' ')}\r\n`;
+    for (const m of this.monitors) {
+      if (m === c) continue;
+      m.out.raw(line);
+      this.scheduleFlush(m);
+    }
+  }
+
+  outputLimitExceeded(c: Client): boolean {
+    const cls = this.outputLimits[c.outputClass];
+    const used = c.outputBytes;
+    if (cls.hard > 0 && used >= cls.hard) return true;
+    if (cls.soft > 0 && used >= cls.soft) {
+      if (c.softLimitSince === 0) c.softLimitSince = Date.now();
+      else if (Date.now() - c.softLimitSince >= cls.softSeconds * 1000) return true;
+    } else {
+      c.softLimitSince = 0;
+    }
+    return false;
+  }
+
+  private startCron(): void {
+    if (this.cron) clearInterval(this.cron);
+    const period = Math.max(2, Math.floor(1000 / this.config.get<number>('hz')));
+    this.cron = setInterval(() => this.tick(period), period);
+    this.cron.unref();
+  }
+
+  private tick(period: number): void {
+    const now = Date.now();
+    // Slow cycle budget: a quarter of the tick, as Redis's ACTIVE_EXPIRE_CYCLE_SLOW_TIME_PERC.
+    this.expirer.cycle(this.dbs, () => Date.now(), Math.max(1, period / 4));
+    this.stats.sample(now);
+    this.closeIdleClients(now);
+  }
+
+  private closeIdleClients(now: number): void {
+    const timeout = this.config.get<number>('timeout');
+    for (const c of this.clients.values()) {
+      if (timeout > 0 && !c.blocked && !c.monitor && now - c.lastInteraction > timeout * 1000) {
+        this.log.verbose(`Closing idle client ${c.addr}`);
+        c.close();
+      } else if (c.softLimitSince && this.outputLimitExceeded(c)) {
+        c.close();
+      }
+    }
+  }
+
+  /** Stops listening, closes every client, clears timers. */
+  async stop(): Promise<void> {
+    if (this.stopping) return;
+    this.stopping = true;
+    if (this.cron) clearInterval(this.cron);
+    await Promise.all(this.sockets.map((l) => new Promise<void>((r) => l.close(() => r()))));
+    for (const c of [...this.clients.values()]) c.close();
+    this.emit('stopped');
+  }
+}
+
+function normalizeBind(h: string): string {
+  if (h === '*') return '0.0.0.0';
+  if (h === '::*') return '::';
+  return h;
+}
+
+function isLoopback(addr: string): boolean {
+  return addr.startsWith('127.') || addr === '::1' || addr.startsWith('::ffff:127.');
+}
+
+/** MONITOR quotes each argument, escaping as redis-cli's repr does. */
+function quoteArg(a: string): string {
+  let out = '"';
+  for (let i = 0; i < a.length; i++) {
+    const ch = a.charCodeAt(i);
+    if (ch === 34 || ch === 92) out += '\\' + a[i];
+    else if (ch === 10) out += '\\n';
+    else if (ch === 13) out += '\\r';
+    else if (ch === 9) out += '\\t';
+    else if (ch < 32 || ch > 126) out += '\\x' + ch.toString(16).padStart(2, '0');
+    else out += a[i];
+  }
+  return out + '"';
+}
