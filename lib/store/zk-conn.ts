@@ -1,5 +1,5 @@
 import zookeeper from 'node-zookeeper-client';
-import { StoreError, type StoreErrorCode } from './errors.js';
+import { StoreError, isStoreError, type StoreErrorCode } from './errors.js';
 import type { Versioned } from './types.js';
 
 const { Exception, CreateMode } = zookeeper;
@@ -80,8 +80,8 @@ export class ZkConn {
   }
 
   getData(path: string, watcher?: ZkWatcher): Promise<Versioned | null> {
-    return this.call(path, (cb) => this.client.getData(path, watcher, cb), (data: Buffer | null, stat: zookeeper.Stat) =>
-      ({ data: data ?? Buffer.alloc(0), version: stat.version }), true);
+    return orNull(this.call(path, (cb) => this.client.getData(path, watcher, cb),
+      (data: Buffer | null, stat: zookeeper.Stat) => ({ data: data ?? Buffer.alloc(0), version: stat.version })));
   }
 
   exists(path: string, watcher?: ZkWatcher): Promise<zookeeper.Stat | null> {
@@ -89,7 +89,7 @@ export class ZkConn {
   }
 
   getChildren(path: string, watcher?: ZkWatcher): Promise<string[] | null> {
-    return this.call(path, (cb) => this.client.getChildren(path, watcher, cb), (children: string[]) => [...children].sort(), true);
+    return orNull(this.call(path, (cb) => this.client.getChildren(path, watcher, cb), (children: string[]) => [...children].sort()));
   }
 
   create(path: string, data: Buffer, ephemeral: boolean, sequential: boolean): Promise<string> {
@@ -107,26 +107,23 @@ export class ZkConn {
     return this.call(path, (cb) => this.client.remove(path, version, cb), () => undefined);
   }
 
-  /**
-   * Adapts a callback call to a promise. With absentIsNull, NO_NODE resolves to null. The client
-   * asserts its arguments synchronously (path syntax, data size): those become BAD_ARGUMENTS.
-   */
+  /** Adapts a callback call to a promise. The client asserts its arguments synchronously (path
+   * syntax, data size): those throws become BAD_ARGUMENTS. */
   private call<T, A extends unknown[]>(
     path: string,
     start: (cb: (err: zookeeper.ZkException | null, ...args: A) => void) => void,
     done: (...args: A) => T,
-    absentIsNull = false,
-  ): Promise<T | (typeof absentIsNull extends true ? null : never)> {
+  ): Promise<T> {
     return new Promise((resolve, reject) => {
       try {
-        start((err, ...args) => {
-          if (!err) resolve(done(...args));
-          else if (absentIsNull && err.getCode() === Exception.NO_NODE) resolve(null as never);
-          else reject(storeError(err, path));
-        });
+        start((err, ...args) => (err ? reject(storeError(err, path)) : resolve(done(...args))));
       } catch (e) {
         reject(new StoreError('BAD_ARGUMENTS', (e as Error).message, path));
       }
     });
   }
+}
+
+function orNull<T>(p: Promise<T>): Promise<T | null> {
+  return p.catch((e) => (isStoreError(e, 'NO_NODE') ? null : Promise.reject(e)));
 }
