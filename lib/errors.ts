@@ -46,6 +46,28 @@ export const Err = {
   ask: (slot: number, addr: string) => `ASK ${slot} ${addr}`,
   protectedMode:
     "DENIED Redis is running in protected mode because protected mode is enabled and no password is set for the default user. In this mode connections are only accepted from the loopback interface. If you want to connect from external computers to Redis you may adopt one of the following solutions: 1) Just disable protected mode sending the command 'CONFIG SET protected-mode no' from the loopback interface by connecting to Redis from the same host the server is running, however MAKE SURE Redis is not publicly accessible from internet if you do so. Use CONFIG REWRITE to make this change permanent. 2) Alternatively you can just disable the protected mode by editing the Redis configuration file, and setting the protected mode option to 'no', and then restarting the server. 3) If you started the server manually just for testing, restart it with the '--protected-mode no' option. 4) Set up an authentication password for the default user. NOTE: You only need to do one of the above things in order for the server to start accepting connections from the outside.",
+  // String commands (nodes/commands/strings.ts, lcs.ts).
+  decrementOverflow: 'ERR decrement would overflow',
+  lcsWrongType: 'ERR The specified keys must contain string values',
+  lcsLenAndIdx: 'ERR If you want both the length and indexes, please just use IDX.',
+  lcsTooLong: 'ERR String too long for LCS',
+  lcsMemoryLimit: 'ERR Insufficient memory, transient memory for LCS exceeds proto-max-bulk-len',
+  lcsAllocFailed: 'ERR Insufficient memory, failed allocating transient memory for LCS',
+  // Generic keyspace commands (nodes/commands/keys*.ts, expire-args.ts).
+  invalidCursor: 'ERR invalid cursor',
+  unsupportedOption: (opt: string) => `ERR Unsupported option ${opt}`,
+  expireNxAndOthers: 'ERR NX and XX, GT or LT options at the same time are not compatible',
+  expireGtAndLt: 'ERR GT and LT options at the same time are not compatible',
+  intOutOfRange: 'ERR value is out of range, value must between -2147483648 and 2147483647',
+  invalidFirstDb: 'ERR invalid first DB index',
+  invalidSecondDb: 'ERR invalid second DB index',
+  copyInClusterMode: 'ERR Copying to another database is not allowed in cluster mode',
+  moveInClusterMode: 'ERR MOVE is not allowed in cluster mode',
+  swapdbInClusterMode: 'ERR SWAPDB is not allowed in cluster mode',
+  lfuNotSelected:
+    'ERR An LFU maxmemory policy is not selected, access frequency not tracked. Please note that when switching between policies at runtime LRU and LFU data will take some time to adjust.',
+  lfuSelected:
+    'ERR An LFU maxmemory policy is selected, idle time not tracked. Please note that when switching between policies at runtime LRU and LFU data will take some time to adjust.',
 } as const;
 
 /** Redis lists up to 128 bytes of the arguments of an unknown command, each quoted. */

@@ -12,9 +12,10 @@ import { ConfigError } from '../lib/config/redis-conf.js';
 const INT_MAX = 2147483647;
 const LLONG_MAX = Number.MAX_SAFE_INTEGER;
 
+/** In Redis's order: its error text lists them this way. */
 const POLICIES = [
-  'noeviction', 'allkeys-lru', 'volatile-lru', 'allkeys-lfu', 'volatile-lfu',
-  'allkeys-random', 'volatile-random', 'volatile-ttl',
+  'volatile-lru', 'volatile-lfu', 'volatile-random', 'volatile-ttl',
+  'allkeys-lru', 'allkeys-lfu', 'allkeys-random', 'noeviction',
 ];
 
 /** client-output-buffer-limit: groups of <class> <hard> <soft> <soft-seconds>. */
@@ -34,6 +35,17 @@ function checkSave(words: string[]): string | null {
   return words.every((w) => /^\d+$/.test(w)) ? null : 'Invalid save parameters';
 }
 
+/** Like Redis's hz: any integer is accepted and stored clamped to [min, max]. */
+function clamped(p: Param<number>, min: number, max: number): Param<number> {
+  return {
+    ...p,
+    parse: (args) => {
+      const v = p.parse(args);
+      return typeof v === 'number' ? Math.min(max, Math.max(min, v)) : v;
+    },
+  };
+}
+
 export const NODE_PARAMS: Param[] = [
   intParam('port', 6379, 0, 65535, false),
   listParam('bind', ['127.0.0.1', '-::1'], false),
@@ -49,7 +61,7 @@ export const NODE_PARAMS: Param[] = [
   listParam('client-output-buffer-limit',
     ['normal', '0', '0', '0', 'slave', '268435456', '67108864', '60', 'pubsub', '33554432', '8388608', '60'],
     true, checkOutputLimits),
-  intParam('hz', 10, 1, 500),
+  clamped(intParam('hz', 10, 0, INT_MAX), 1, 500),
   intParam('slowlog-log-slower-than', 10000, -1, LLONG_MAX),
   intParam('slowlog-max-len', 128, 0, LLONG_MAX),
   enumParam('loglevel', 'notice', ['debug', 'verbose', 'notice', 'warning', 'nothing']),

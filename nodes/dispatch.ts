@@ -38,7 +38,8 @@ function resolve(c: Client, argv: string[]): NodeCommand | null {
     c.out.error(Err.unknownCommand(argv[0], argv.slice(1)));
     return null;
   }
-  if (cmd.subs) {
+  // A container (CONFIG, CLIENT …) needs a subcommand, unless it is callable bare (COMMAND).
+  if (cmd.subs && (argv.length >= 2 || !cmd.handler)) {
     if (argv.length < 2) {
       c.out.error(Err.arity(cmd.spec.name));
       return null;

@@ -37,6 +37,8 @@ export class NodeServer extends EventEmitter {
   dirty = 0;
   lastSave = Math.floor(Date.now() / 1000);
   port = 0;
+  /** DEBUG SET-ACTIVE-EXPIRE: tests turn the background expiry cycle off to observe lazy expiry. */
+  activeExpire = true;
   private sockets: net.Server[] = [];
   private nextClientId = 1;
   private cron?: NodeJS.Timeout;
@@ -201,7 +203,8 @@ export class NodeServer extends EventEmitter {
 
   private startCron(): void {
     if (this.cron) clearInterval(this.cron);
-    const period = Math.max(2, Math.floor(1000 / this.config.get<number>('hz')));
+    const hz = Math.min(500, Math.max(1, this.config.get<number>('hz')));
+    const period = Math.max(2, Math.floor(1000 / hz));
     this.cron = setInterval(() => this.tick(period), period);
     this.cron.unref();
   }
@@ -209,7 +212,7 @@ export class NodeServer extends EventEmitter {
   private tick(period: number): void {
     const now = Date.now();
     // Slow cycle budget: a quarter of the tick, as Redis's ACTIVE_EXPIRE_CYCLE_SLOW_TIME_PERC.
-    this.expirer.cycle(this.dbs, () => Date.now(), Math.max(1, period / 4));
+    if (this.activeExpire) this.expirer.cycle(this.dbs, () => Date.now(), Math.max(1, period / 4));
     this.stats.sample(now);
     this.closeIdleClients(now);
   }
@@ -226,13 +229,23 @@ export class NodeServer extends EventEmitter {
     }
   }
 
+  /** CONFIG RESETSTAT. */
+  resetStats(): void {
+    this.stats.reset();
+    for (const cmd of this.commands.values()) {
+      for (const c of [cmd, ...(cmd.subs?.values() ?? [])]) Object.assign(c.stats, { calls: 0, usec: 0, rejected: 0, failed: 0 });
+    }
+  }
+
   /** Stops listening, closes every client, clears timers. */
   async stop(): Promise<void> {
     if (this.stopping) return;
     this.stopping = true;
     if (this.cron) clearInterval(this.cron);
-    await Promise.all(this.sockets.map((l) => new Promise<void>((r) => l.close(() => r()))));
+    // close() waits for open connections to end, so drop the clients before awaiting it.
+    const closed = this.sockets.map((l) => new Promise<void>((r) => l.close(() => r())));
     for (const c of [...this.clients.values()]) c.close();
+    await Promise.all(closed);
     this.emit('stopped');
   }
 }

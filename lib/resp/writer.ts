@@ -177,23 +177,29 @@ export class ReplyWriter {
 
   /**
    * Writes a JSON-like value: objects as maps, arrays as arrays, strings as bulks, integers as
-   * integers, null as the null reply. Used for COMMAND DOCS and similar nested metadata.
+   * integers, null as the null reply. Arrays under a key in `statusKeys` are written as status
+   * strings (Redis sends flags that way in COMMAND INFO/DOCS).
    */
-  value(v: unknown): void {
+  value(v: unknown, statusKeys?: ReadonlySet<string>): void {
     if (v === null || v === undefined) return this.nil();
     if (typeof v === 'string') return this.bulk(v);
     if (typeof v === 'number') return Number.isInteger(v) ? this.int(v) : this.double(v);
     if (typeof v === 'boolean') return this.bool(v);
     if (Array.isArray(v)) {
       this.array(v.length);
-      for (const x of v) this.value(x);
+      for (const x of v) this.value(x, statusKeys);
       return;
     }
     const entries = Object.entries(v as Record<string, unknown>);
     this.map(entries.length);
     for (const [k, x] of entries) {
       this.bulk(k);
-      this.value(x);
+      if (statusKeys?.has(k) && Array.isArray(x)) {
+        this.array(x.length);
+        for (const f of x) this.simple(String(f));
+      } else {
+        this.value(x, statusKeys);
+      }
     }
   }
 }

@@ -21,7 +21,7 @@ declare module 'node-zookeeper-client' {
     }
     type Callback<T> = (error: ZkException | null, result: T) => void;
     type Watcher = (event: { getType(): number; getName(): string; getPath(): string }) => void;
-    interface Client extends import('node:events').EventEmitter {
+    interface Client extends NodeJS.EventEmitter {
       connect(): void;
       close(): void;
       getState(): { name: string; code: number };

@@ -45,6 +45,7 @@ export interface Store {
   watch(path: string, cb: DataWatcher): Unsubscribe;
   watchChildren(path: string, cb: ChildrenWatcher): Unsubscribe;
   on(event: StoreEvent, listener: () => void): this;
+  once(event: StoreEvent, listener: () => void): this;
   off(event: StoreEvent, listener: () => void): this;
   close(): Promise<void>;
 }

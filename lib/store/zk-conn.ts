@@ -38,6 +38,9 @@ export type ZkWatcher = () => void;
 export class ZkConn {
   private readonly client: zookeeper.Client;
   private isConnected = false;
+  /** Rejects when this session is closed, failing calls still queued in the client for it. */
+  private readonly gone: Promise<never>;
+  private abandon!: () => void;
 
   constructor(connectString: string, sessionTimeoutMs: number, spinDelayMs: number, private readonly listener: ConnListener) {
     // retries: 0 — the store decides what is safe to retry (see ZooKeeperStore.run).
@@ -45,6 +48,11 @@ export class ZkConn {
     this.client.on('connected', () => { this.isConnected = true; this.listener.connected(); });
     this.client.on('disconnected', () => { this.isConnected = false; this.listener.disconnected(); });
     this.client.on('expired', () => { this.isConnected = false; this.listener.expired(); });
+    this.gone = new Promise<never>((_, reject) => {
+      // SESSION_EXPIRED: such calls were never sent on a live session, so they were not applied.
+      this.abandon = () => reject(new StoreError('SESSION_EXPIRED', 'the ZooKeeper session was closed'));
+    });
+    this.gone.catch(() => {});
   }
 
   get connected(): boolean {
@@ -72,11 +80,11 @@ export class ZkConn {
   /** Ends the session (the server drops its ephemerals); waits, bounded, for the server's goodbye. */
   close(timeoutMs = 3000): Promise<void> {
     const wasConnected = this.isConnected;
-    return new Promise((resolve) => {
+    return new Promise<void>((resolve) => {
       const timer = setTimeout(resolve, wasConnected ? timeoutMs : 0);
       this.client.once('disconnected', () => { clearTimeout(timer); resolve(); });
       this.client.close();
-    });
+    }).finally(() => this.abandon());
   }
 
   getData(path: string, watcher?: ZkWatcher): Promise<Versioned | null> {
@@ -114,13 +122,14 @@ export class ZkConn {
     start: (cb: (err: zookeeper.ZkException | null, ...args: A) => void) => void,
     done: (...args: A) => T,
   ): Promise<T> {
-    return new Promise((resolve, reject) => {
+    const call = new Promise<T>((resolve, reject) => {
       try {
         start((err, ...args) => (err ? reject(storeError(err, path)) : resolve(done(...args))));
       } catch (e) {
         reject(new StoreError('BAD_ARGUMENTS', (e as Error).message, path));
       }
     });
+    return Promise.race([call, this.gone]);
   }
 }
 

@@ -1,4 +1,113 @@
-/** Server commands. */
+/** Server commands: INFO TIME LASTSAVE SHUTDOWN MONITOR DEBUG, plus CONFIG, COMMAND and SLOWLOG. */
+import { Err } from '../../lib/errors.js';
+import type { Client } from '../client.js';
+import { renderInfo } from '../info.js';
+import { parseFloatArg, parseIntArg } from './args.js';
+import { commandHandlers } from './command.js';
+import { configHandlers } from './config.js';
+import { helpReply } from './connection.js';
 import type { Handler } from './registry.js';
+import { slowlogHandlers } from './slowlog.js';
+import { stringEncoding, typeName } from '../keyspace/types.js';
 
-export const serverHandlers: Record<string, Handler> = {};
+function time(c: Client): void {
+  const us = BigInt(Date.now()) * 1000n + BigInt(Math.floor((performance.now() % 1) * 1000));
+  c.out.array(2);
+  c.out.bulk(String(us / 1000000n));
+  c.out.bulk(String(us % 1000000n));
+}
+
+function shutdown(c: Client, argv: string[]): void {
+  for (const a of argv.slice(1)) {
+    if (!['nosave', 'save', 'now', 'force', 'abort'].includes(a.toLowerCase())) return c.out.error(Err.syntax);
+  }
+  if (argv.some((a) => a.toLowerCase() === 'abort')) return c.out.error('ERR No shutdown in progress.');
+  c.server.log.warning('User requested shutdown...');
+  // Redis sends no reply on success: the connection just closes when the process exits.
+  c.server.emit('shutdown');
+}
+
+function monitor(c: Client): void {
+  if (c.monitor) return;
+  c.monitor = true;
+  c.server.monitors.add(c);
+  c.out.ok();
+}
+
+/** Blocks the event loop, as DEBUG SLEEP blocks Redis's main thread. */
+function sleepSync(ms: number): void {
+  if (ms > 0) Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, ms);
+}
+
+function debugSleep(c: Client, argv: string[]): void {
+  const secs = parseFloatArg(argv[2] ?? '');
+  if (secs === null || secs < 0) return c.out.error(Err.notFloat);
+  sleepSync(secs * 1000);
+  c.out.ok();
+}
+
+/** DEBUG POPULATE count [prefix] [size]: key:N → value:N (padded with \0 to size), skipping existing keys. */
+function debugPopulate(c: Client, argv: string[]): void {
+  const count = parseIntArg(argv[2] ?? '');
+  if (count === null || count < 0) return c.out.error('ERR count is not an integer or out of range');
+  const prefix = argv[3] ?? 'key';
+  const size = argv[4] === undefined ? -1 : parseIntArg(argv[4]);
+  if (size === null) return c.out.error('ERR size is not an integer or out of range');
+  for (let i = 0; i < count; i++) {
+    const key = `${prefix}:${i}`;
+    if (c.db.peek(key) !== undefined) continue;
+    let val = `value:${i}`;
+    if (size >= 0) val = size > val.length ? val + '\0'.repeat(size - val.length) : val.slice(0, size);
+    c.db.set(key, val);
+  }
+  c.out.ok();
+}
+
+function debugObject(c: Client, argv: string[]): void {
+  const v = c.db.peek(argv[2] ?? '');
+  if (v === undefined) return c.out.error(Err.noSuchKey);
+  const enc = typeof v === 'string' ? stringEncoding(v) : v.encoding();
+  const len = typeof v === 'string' ? v.length : v.memoryUsage();
+  c.out.simple(`Value at:0x0 refcount:1 encoding:${enc} serializedlength:${len} lru:0 lru_seconds_idle:0 type:${typeName(v)}`);
+}
+
+function debugActiveExpire(c: Client, argv: string[]): void {
+  c.server.activeExpire = argv[2] !== '0';
+  c.out.ok();
+}
+
+const DEBUG_SUBS: Record<string, Handler> = {
+  sleep: debugSleep,
+  populate: debugPopulate,
+  object: debugObject,
+  'set-active-expire': debugActiveExpire,
+  help: (c) => helpReply(c, [
+    'DEBUG <subcommand> [<arg> [value] [opt] ...]. Subcommands are:',
+    'OBJECT <key>', '    Show low level info about the key and associated value.',
+    'POPULATE <count> [<prefix>] [<size>]', '    Create <count> string keys named key:<num>.',
+    'SET-ACTIVE-EXPIRE <0|1>', '    Setting it to 0 disables expiring keys in background.',
+    'SLEEP <seconds>', '    Stop the server for <seconds>. Decimals allowed.',
+    'HELP', '    Print this help.',
+  ]),
+};
+
+/** Extension point: later modules (persistence, replication) add DEBUG subcommands here. */
+export const debugSubcommands = new Map<string, Handler>(Object.entries(DEBUG_SUBS));
+
+function debug(c: Client, argv: string[]): void {
+  const sub = debugSubcommands.get(argv[1].toLowerCase());
+  if (!sub) return c.out.error(Err.unknownSubcommand(argv[1], 'debug'));
+  sub(c, argv);
+}
+
+export const serverHandlers: Record<string, Handler> = {
+  info: (c, argv) => c.out.verbatim(renderInfo(c.server, argv.slice(1))),
+  time,
+  lastsave: (c) => c.out.int(c.server.lastSave),
+  shutdown,
+  monitor,
+  debug,
+  ...configHandlers,
+  ...commandHandlers,
+  ...slowlogHandlers,
+};
