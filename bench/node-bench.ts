@@ -1,0 +1,112 @@
+/**
+ * bench:node — a slotgate node against redis-server 7, side by side in one run: redis-benchmark
+ * (50 clients, -r 100000 -d 64) for SET GET INCR without and with -P 16, rounds alternated between
+ * the two servers, medians reported with the ratio; then RSS with 1M keys × 64-byte values on both.
+ * Servers are pinned to cpu0, redis-benchmark to cpu1.
+ *
+ * Usage: npm run bench:node [-- --rounds 5 --requests 200000]
+ */
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { Redis } from 'ioredis';
+import {
+  freePort, machineLine, median, redisBenchmark, rssOf, serverPid, startPinned, stopTarget, tmpDir, type Target,
+} from './lib.js';
+
+const here = path.dirname(fileURLToPath(import.meta.url));
+const SLOTGATE = path.resolve(here, '../bin/slotgate.js');
+
+function arg(name: string, def: number): number {
+  const i = process.argv.indexOf(`--${name}`);
+  return i > 0 ? Number(process.argv[i + 1]) : def;
+}
+
+const ROUNDS = arg('rounds', 5);
+const REQUESTS = arg('requests', 200_000);
+const TESTS = 'SET,GET,INCR';
+
+async function startBoth(): Promise<Target[]> {
+  const [p1, p2] = [await freePort(), await freePort()];
+  const redis = await startPinned('redis-server', p1, 'redis-server', ['--port', String(p1), '--save', '', '--appendonly', 'no', '--dir', tmpDir('bench-redis-')]);
+  const node = await startPinned('slotgate', p2, process.execPath, [SLOTGATE, 'node', '--port', String(p2), '--loglevel', 'warning', '--dir', tmpDir('bench-node-')]);
+  return [node, redis];
+}
+
+type Row = { test: string; target: string; rps: number[]; p50: number[]; p99: number[] };
+
+async function throughput(targets: Target[]): Promise<Row[]> {
+  const rows = new Map<string, Row>();
+  for (const pipeline of [1, 16]) {
+    for (let round = 0; round < ROUNDS; round++) {
+      // Alternate which server goes first so drift (thermal, page cache) hits both alike.
+      const order = round % 2 === 0 ? targets : [...targets].reverse();
+      for (const t of order) {
+        const n = pipeline > 1 ? REQUESTS * 4 : REQUESTS;
+        const res = redisBenchmark(t.port, ['-c', '50', '-n', String(n), '-r', '100000', '-d', '64', '-P', String(pipeline), '-t', TESTS]);
+        for (const r of res) {
+          const key = `${r.test}${pipeline > 1 ? ' -P 16' : ''}|${t.name}`;
+          const row = rows.get(key) ?? { test: `${r.test}${pipeline > 1 ? ' -P 16' : ''}`, target: t.name, rps: [], p50: [], p99: [] };
+          row.rps.push(r.rps);
+          row.p50.push(r.p50);
+          row.p99.push(r.p99);
+          rows.set(key, row);
+        }
+      }
+      process.stderr.write(`  pipeline ${pipeline} round ${round + 1}/${ROUNDS} done\n`);
+    }
+  }
+  return [...rows.values()];
+}
+
+async function memory(targets: Target[]): Promise<Map<string, { before: number; after: number }>> {
+  const out = new Map<string, { before: number; after: number }>();
+  for (const t of targets) {
+    const c = new Redis({ port: t.port, lazyConnect: true });
+    await c.connect();
+    await c.flushall();
+    const before = rssOf(serverPid(t));
+    // DEBUG POPULATE: same keys (key:N) and 64-byte values on both servers.
+    await c.call('DEBUG', 'POPULATE', '1000000', 'key', '64');
+    await new Promise((r) => setTimeout(r, 1000));
+    out.set(t.name, { before, after: rssOf(serverPid(t)) });
+    await c.flushall();
+    c.disconnect();
+  }
+  return out;
+}
+
+function report(rows: Row[], mem: Map<string, { before: number; after: number }>): string {
+  const lines = [`machine: ${machineLine()}`, `rounds: ${ROUNDS}, requests per round: ${REQUESTS} (×4 with -P 16), 50 clients, -r 100000 -d 64`, ''];
+  lines.push('| test | slotgate ops/s | redis ops/s | ratio | slotgate p50/p99 ms | redis p50/p99 ms |', '|---|---|---|---|---|---|');
+  const tests = [...new Set(rows.map((r) => r.test))];
+  for (const test of tests) {
+    const s = rows.find((r) => r.test === test && r.target === 'slotgate')!;
+    const r = rows.find((x) => x.test === test && x.target === 'redis-server')!;
+    const ratio = median(s.rps) / median(r.rps);
+    lines.push(`| ${test} | ${median(s.rps).toFixed(0)} | ${median(r.rps).toFixed(0)} | ${ratio.toFixed(2)}× | ${median(s.p50).toFixed(3)} / ${median(s.p99).toFixed(3)} | ${median(r.p50).toFixed(3)} / ${median(r.p99).toFixed(3)} |`);
+  }
+  const mb = (n: number) => (n / 2 ** 20).toFixed(1);
+  const s = mem.get('slotgate')!;
+  const r = mem.get('redis-server')!;
+  lines.push('', '| 1M keys × 64 B | slotgate | redis-server | ratio |', '|---|---|---|---|');
+  lines.push(`| RSS empty (MiB) | ${mb(s.before)} | ${mb(r.before)} | |`);
+  lines.push(`| RSS loaded (MiB) | ${mb(s.after)} | ${mb(r.after)} | ${(s.after / r.after).toFixed(2)}× |`);
+  lines.push(`| growth (MiB) | ${mb(s.after - s.before)} | ${mb(r.after - r.before)} | ${((s.after - s.before) / (r.after - r.before)).toFixed(2)}× |`);
+  return lines.join('\n');
+}
+
+async function main(): Promise<void> {
+  const targets = await startBoth();
+  try {
+    const rows = await throughput(targets);
+    const mem = await memory(targets);
+    process.stdout.write(report(rows, mem) + '\n');
+  } finally {
+    await Promise.all(targets.map(stopTarget));
+  }
+}
+
+main().catch((e) => {
+  process.stderr.write(`${(e as Error).stack}\n`);
+  process.exit(1);
+});
