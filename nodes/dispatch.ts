@@ -28,6 +28,7 @@ export function execute(c: Client, argv: string[]): void {
   if (c.out.errors !== errorsBefore) cmd.stats.failed++;
   s.stats.totalCommands++;
   s.afterCommand(c, cmd, argv, us, s.dirty !== dirtyBefore);
+  if (s.blocking.hasReady) s.blocking.serveReady();
 }
 
 /** Finds the command (and subcommand) or replies with Redis's error for why not. */

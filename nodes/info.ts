@@ -38,11 +38,10 @@ const SECTIONS: Record<string, Section> = {
     ['io_threads_active', 0],
   ],
   clients: (s) => {
-    let blocked = 0;
+    const blocked = s.blocking.count;
     let maxIn = 0;
     let maxOut = 0;
     for (const c of s.clients.values()) {
-      if (c.blocked) blocked++;
       maxIn = Math.max(maxIn, c.parser.pending);
       maxOut = Math.max(maxOut, c.outputBytes);
     }

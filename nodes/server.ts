@@ -9,6 +9,7 @@ import type { ConfigRegistry } from '../lib/config/registry.js';
 import { Err } from '../lib/errors.js';
 import { Logger, type LogLevel } from '../lib/log.js';
 import { DEFAULT_LIMITS, type ParserLimits } from '../lib/resp/parser.js';
+import { BlockingManager } from './blocking.js';
 import { Client } from './client.js';
 import { buildRegistry, type NodeCommand } from './commands/registry.js';
 import { allHandlers } from './commands/index.js';
@@ -29,6 +30,7 @@ export class NodeServer extends EventEmitter {
   readonly slowlog = new Slowlog();
   readonly expirer = new ActiveExpirer();
   readonly monitors = new Set<Client>();
+  readonly blocking = new BlockingManager();
   readonly runId = randomBytes(20).toString('hex');
   readonly startedAt = Date.now();
   readonly log: Logger;
@@ -64,7 +66,7 @@ export class NodeServer extends EventEmitter {
 
   private keyspaceHooks(): KeyspaceHooks {
     return {
-      modified: (db, key) => this.emit('modified', db, key),
+      modified: (db, key) => this.keyModified(db, key),
       expired: (db, key) => {
         this.stats.expiredKeys++;
         this.emit('expired', db, key);
@@ -76,6 +78,12 @@ export class NodeServer extends EventEmitter {
         return { logFactor: this.config.get<number>('lfu-log-factor'), decayTime: this.config.get<number>('lfu-decay-time') };
       },
     };
+  }
+
+  /** Every write to a key passes here (Redis: signalModifiedKey). Cheap when nobody listens. */
+  keyModified(db: Db, key: string): void {
+    if (this.blocking.count > 0) this.blocking.signal(db, key);
+    if (this.listenerCount('modified') > 0) this.emit('modified', db, key);
   }
 
   parserLimits(): ParserLimits {

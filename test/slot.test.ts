@@ -1,7 +1,11 @@
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Redis } from 'ioredis';
 import { SLOT_COUNT, crc16, keySlot } from '../lib/slot/index.js';
-import { startRedis, type RedisServer } from './helpers/redis-server.js';
+import { freePort } from './helpers/ports.js';
+import { spawnGuarded, waitUntil, type GuardedProcess } from './helpers/guarded-process.js';
 
 describe('crc16 / keySlot', () => {
   it('matches the CRC16-XMODEM check value', () => {
@@ -35,18 +39,26 @@ describe('crc16 / keySlot', () => {
 });
 
 describe('keySlot against redis-server --cluster-enabled yes', () => {
-  let server: RedisServer;
+  let dir: string;
+  let server: GuardedProcess;
   let redis: Redis;
 
   beforeAll(async () => {
-    server = await startRedis(['--cluster-enabled', 'yes']);
-    redis = new Redis({ port: server.port, host: '127.0.0.1', lazyConnect: true, maxRetriesPerRequest: 1 });
-    await redis.connect();
+    dir = fs.mkdtempSync(path.join(os.tmpdir(), 'slotgate-slot-'));
+    const port = await freePort();
+    server = spawnGuarded('/usr/bin/redis-server', [
+      '--port', String(port), '--bind', '127.0.0.1', '--dir', dir, '--cluster-enabled', 'yes',
+      '--save', '', '--appendonly', 'no',
+    ], path.join(dir, 'redis.log'));
+    redis = new Redis({ port, host: '127.0.0.1', lazyConnect: true, maxRetriesPerRequest: 0, retryStrategy: () => 50 });
+    redis.on('error', () => {}); // connection refused until the server listens
+    await waitUntil(async () => (await redis.ping()) === 'PONG', 20_000, 'redis-server');
   });
 
   afterAll(async () => {
     redis?.disconnect();
     await server?.stop();
+    fs.rmSync(dir, { recursive: true, force: true });
   });
 
   it('agrees on ~200 random binary keys, many with braces', async () => {

@@ -1,0 +1,106 @@
+/**
+ * Blocking commands (BLPOP, BZPOPMIN, XREAD BLOCK …): a client waits on keys until another
+ * client's write makes one of them servable, or its timeout passes. As in Redis, writes only mark
+ * keys "ready"; waiters are served after the writing command completes (so a push inside MULTI
+ * wakes them after EXEC), in the order they blocked (FIFO per key).
+ */
+import type { Client } from './client.js';
+import type { Db } from './keyspace/db.js';
+
+export interface BlockRequest {
+  /** Keys (in the client's current db) to wait on. */
+  keys: string[];
+  /** Milliseconds to wait; 0 waits forever. */
+  timeoutMs: number;
+  /** Tries to serve now; returns true when it wrote the reply (the client is then released). */
+  tryServe(): boolean;
+  /** Writes the reply for a timeout (e.g. a null array). */
+  onTimeout(): void;
+}
+
+interface Waiter {
+  client: Client;
+  db: Db;
+  req: BlockRequest;
+  timer?: NodeJS.Timeout;
+  released: boolean;
+}
+
+export class BlockingManager {
+  /** db → key → waiters in blocking order. */
+  private waiting = new Map<Db, Map<string, Waiter[]>>();
+  private ready: [Db, string][] = [];
+  private readySet = new Set<string>();
+  /** Clients currently blocked (INFO blocked_clients). */
+  count = 0;
+
+  get hasReady(): boolean {
+    return this.ready.length > 0;
+  }
+
+  block(c: Client, req: BlockRequest): void {
+    const w: Waiter = { client: c, db: c.db, req, released: false };
+    let byKey = this.waiting.get(c.db);
+    if (!byKey) this.waiting.set(c.db, (byKey = new Map()));
+    for (const k of new Set(req.keys)) {
+      const list = byKey.get(k);
+      if (list) list.push(w);
+      else byKey.set(k, [w]);
+    }
+    if (req.timeoutMs > 0) {
+      w.timer = setTimeout(() => {
+        this.release(w);
+        req.onTimeout();
+        c.resume();
+      }, req.timeoutMs);
+    }
+    this.count++;
+    c.blocked = { cancel: () => this.release(w) };
+  }
+
+  /** Called for every modified key; cheap when nobody waits. */
+  signal(db: Db, key: string): void {
+    const byKey = this.waiting.get(db);
+    if (!byKey || !byKey.has(key)) return;
+    const id = `${db.id}\u0000${key}`;
+    if (this.readySet.has(id)) return;
+    this.readySet.add(id);
+    this.ready.push([db, key]);
+  }
+
+  /** Serves waiters of keys that became ready; run after each top-level command. */
+  serveReady(): void {
+    while (this.ready.length > 0) {
+      const batch = this.ready;
+      this.ready = [];
+      this.readySet.clear();
+      for (const [db, key] of batch) this.serveKey(db, key);
+    }
+  }
+
+  private serveKey(db: Db, key: string): void {
+    const list = this.waiting.get(db)?.get(key);
+    if (!list) return;
+    for (const w of [...list]) {
+      if (!w.req.tryServe()) break; // key no longer servable: the rest keep waiting, in order
+      this.release(w);
+      w.client.resume();
+    }
+  }
+
+  private release(w: Waiter): void {
+    if (w.released) return;
+    w.released = true;
+    if (w.timer) clearTimeout(w.timer);
+    const byKey = this.waiting.get(w.db);
+    for (const k of new Set(w.req.keys)) {
+      const list = byKey?.get(k);
+      if (!list) continue;
+      const i = list.indexOf(w);
+      if (i >= 0) list.splice(i, 1);
+      if (list.length === 0) byKey!.delete(k);
+    }
+    this.count--;
+    w.client.blocked = null;
+  }
+}
