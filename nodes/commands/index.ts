@@ -1,13 +1,25 @@
 /** Every handler the node has, by Redis's full command name ("get", "config|get"). */
+import { bitmapHandlers } from './bitmaps.js';
 import { connectionHandlers } from './connection.js';
+import { hashHandlers } from './hashes.js';
+import { hllHandlers } from './hyperloglog.js';
 import { keyHandlers } from './keys.js';
+import { listHandlers } from './lists.js';
 import type { Handler } from './registry.js';
 import { serverHandlers } from './server.js';
+import { setHandlers } from './sets.js';
 import { stringHandlers } from './strings.js';
+import { zsetHandlers } from './zsets.js';
 
 export const allHandlers: Record<string, Handler> = {
   ...connectionHandlers,
   ...serverHandlers,
   ...stringHandlers,
   ...keyHandlers,
+  ...listHandlers,
+  ...hashHandlers,
+  ...setHandlers,
+  ...zsetHandlers,
+  ...bitmapHandlers,
+  ...hllHandlers,
 };

@@ -1,0 +1,4 @@
+/** bitmaps commands. READ /work/main/CONTRIBUTING.md FIRST. */
+import type { Handler } from './registry.js';
+
+export const bitmapHandlers: Record<string, Handler> = {};

@@ -1,0 +1,4 @@
+/** hashes commands. READ /work/main/CONTRIBUTING.md FIRST. */
+import type { Handler } from './registry.js';
+
+export const hashHandlers: Record<string, Handler> = {};

@@ -1,0 +1,4 @@
+/** lists commands. READ /work/main/CONTRIBUTING.md FIRST. */
+import type { Handler } from './registry.js';
+
+export const listHandlers: Record<string, Handler> = {};

@@ -1,0 +1,4 @@
+/** sets commands. READ /work/main/CONTRIBUTING.md FIRST. */
+import type { Handler } from './registry.js';
+
+export const setHandlers: Record<string, Handler> = {};

@@ -1,0 +1,4 @@
+/** zsets commands. READ /work/main/CONTRIBUTING.md FIRST. */
+import type { Handler } from './registry.js';
+
+export const zsetHandlers: Record<string, Handler> = {};
