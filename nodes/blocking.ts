@@ -39,6 +39,11 @@ export class BlockingManager {
   }
 
   block(c: Client, req: BlockRequest): void {
+    // Inside MULTI/EXEC (and scripts) a blocking command behaves as if its timeout had passed.
+    if (c.inExec) {
+      req.onTimeout();
+      return;
+    }
     const w: Waiter = { client: c, db: c.db, req, released: false };
     let byKey = this.waiting.get(c.db);
     if (!byKey) this.waiting.set(c.db, (byKey = new Map()));

@@ -7,6 +7,7 @@ import type { Socket } from 'node:net';
 import { ProtocolError, RequestParser } from '../lib/resp/parser.js';
 import { ReplyWriter } from '../lib/resp/writer.js';
 import type { Db } from './keyspace/db.js';
+import type { MultiState } from './transactions.js';
 import type { NodeServer } from './server.js';
 import { execute } from './dispatch.js';
 
@@ -42,6 +43,15 @@ export class Client {
   private queue: string[][] = [];
   /** Non-null while a blocking command waits; its `cancel` is run on disconnect or timeout. */
   blocked: { cancel(): void } | null = null;
+  /** MULTI in progress: queued commands, or null. */
+  multi: MultiState | null = null;
+  /** WATCHed keys, and whether one was modified since. */
+  watched: { db: Db; key: string; existed: boolean }[] = [];
+  watchDirty = false;
+  /** True while EXEC runs the queue: blocking commands must not block. */
+  inExec = false;
+  /** Channels + patterns + shard channels subscribed (RESP2 subscribed mode when > 0). */
+  subscriptionCount = 0;
   /** When output first exceeded the soft limit of its class (client-output-buffer-limit). */
   softLimitSince = 0;
   private readingPaused = false;
@@ -162,6 +172,7 @@ export class Client {
     this.blocked?.cancel();
     this.blocked = null;
     this.queue = [];
+    this.server.watches.unwatchAll(this);
     this.socket.destroy();
     this.server.removeClient(this);
   }
@@ -173,10 +184,11 @@ export class Client {
 
   /** CLIENT LIST / CLIENT INFO line. */
   info(now: number): string {
-    const flags = (this.monitor ? 'O' : '') + (this.blocked ? 'b' : '') || 'N';
+    const ps = this.server.pubsub;
+    const flags = (this.monitor ? 'O' : '') + (this.blocked ? 'b' : '') + (this.multi ? 'x' : '') + (this.subscriptionCount ? 'P' : '') || 'N';
     return `id=${this.id} addr=${this.addr} laddr=${this.laddr} fd=${(this.socket as unknown as { _handle?: { fd?: number } })._handle?.fd ?? -1} ` +
       `name=${this.name} age=${Math.floor((now - this.createdAt) / 1000)} idle=${Math.floor((now - this.lastInteraction) / 1000)} ` +
-      `flags=${flags} db=${this.db.id} sub=0 psub=0 ssub=0 multi=-1 qbuf=${this.parser.pending} qbuf-free=0 argv-mem=0 ` +
+      `flags=${flags} db=${this.db.id} sub=${ps.subscriptions(this, 'channel').size} psub=${ps.subscriptions(this, 'pattern').size} ssub=${ps.subscriptions(this, 'shard').size} multi=${this.multi ? this.multi.queue.length : -1} qbuf=${this.parser.pending} qbuf-free=0 argv-mem=0 ` +
       `multi-mem=0 rbs=16384 rbp=0 obl=${this.out.length} oll=0 omem=${this.socket.writableLength} tot-mem=${this.outputBytes + this.parser.pending} ` +
       `events=r cmd=${this.lastCmd} user=default redir=-1 resp=${this.out.resp} lib-name=${this.libName} lib-ver=${this.libVer}`;
   }

@@ -1,6 +1,7 @@
 /**
- * Runs one command for a client: lookup, arity and auth checks, the call, then the bookkeeping every
- * command shares (stats, slowlog, MONITOR, propagation to replicas and the AOF).
+ * Runs one command for a client: lookup, arity and auth checks, the context rules (MULTI queueing,
+ * RESP2 subscribed mode), the call, then the bookkeeping every command shares (stats, slowlog,
+ * MONITOR, propagation) and, once the top-level command is done, waking blocked clients.
  */
 import { performance } from 'node:perf_hooks';
 import { arityOk } from '../lib/commands/table.js';
@@ -8,15 +9,41 @@ import { Err } from '../lib/errors.js';
 import type { Client } from './client.js';
 import type { NodeCommand } from './commands/registry.js';
 
+/** Commands that run at once inside MULTI instead of being queued. */
+const NOT_QUEUED = new Set(['exec', 'discard', 'multi', 'watch', 'quit', 'reset']);
+/** What a RESP2 client may send while subscribed. */
+const SUBSCRIBED_OK = new Set(['subscribe', 'ssubscribe', 'unsubscribe', 'sunsubscribe', 'psubscribe', 'punsubscribe', 'ping', 'quit', 'reset']);
+
 export function execute(c: Client, argv: string[]): void {
   const s = c.server;
   const cmd = resolve(c, argv);
-  if (!cmd) return;
+  if (!cmd) return abortMulti(c);
   if (!c.authenticated && !cmd.spec.flagSet.has('no_auth')) {
     cmd.stats.rejected++;
     c.out.error(Err.noAuth);
+    return abortMulti(c);
+  }
+  const base = cmd.spec.parent?.name ?? cmd.spec.name;
+  if (c.subscriptionCount > 0 && c.out.resp === 2 && !SUBSCRIBED_OK.has(base)) {
+    c.out.error(`ERR Can't execute '${cmd.spec.name}': only (P|S)SUBSCRIBE / (P|S)UNSUBSCRIBE / PING / QUIT / RESET are allowed in this context`);
     return;
   }
+  if (c.multi && !NOT_QUEUED.has(base)) {
+    if (cmd.spec.flagSet.has('no_multi')) {
+      c.out.error('ERR Command not allowed inside a transaction');
+      return abortMulti(c);
+    }
+    c.multi.queue.push({ cmd, argv });
+    c.out.simple('QUEUED');
+    return;
+  }
+  call(c, cmd, argv);
+  if (s.blocking.hasReady) s.blocking.serveReady();
+}
+
+/** Runs a resolved command (directly, or from EXEC / scripts) with the shared bookkeeping. */
+export function call(c: Client, cmd: NodeCommand, argv: string[]): void {
+  const s = c.server;
   const dirtyBefore = s.dirty;
   const errorsBefore = c.out.errors;
   c.lastCmd = cmd.spec.name;
@@ -28,7 +55,11 @@ export function execute(c: Client, argv: string[]): void {
   if (c.out.errors !== errorsBefore) cmd.stats.failed++;
   s.stats.totalCommands++;
   s.afterCommand(c, cmd, argv, us, s.dirty !== dirtyBefore);
-  if (s.blocking.hasReady) s.blocking.serveReady();
+}
+
+/** A command rejected while queueing makes EXEC fail with EXECABORT, as in Redis. */
+function abortMulti(c: Client): void {
+  if (c.multi) c.multi.aborted = true;
 }
 
 /** Finds the command (and subcommand) or replies with Redis's error for why not. */

@@ -101,8 +101,9 @@ const SECTIONS: Record<string, Section> = {
       ['evicted_keys', st.evictedKeys],
       ['keyspace_hits', st.keyspaceHits],
       ['keyspace_misses', st.keyspaceMisses],
-      ['pubsub_channels', 0],
-      ['pubsub_patterns', 0],
+      ['pubsub_channels', s.pubsub.channels.size],
+      ['pubsub_patterns', s.pubsub.patterns.size],
+      ['pubsubshard_channels', s.pubsub.shards.size],
       ['total_error_replies', st.totalErrorReplies],
       ['total_reads_processed', st.totalCommands],
     ];

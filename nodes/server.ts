@@ -10,6 +10,8 @@ import { Err } from '../lib/errors.js';
 import { Logger, type LogLevel } from '../lib/log.js';
 import { DEFAULT_LIMITS, type ParserLimits } from '../lib/resp/parser.js';
 import { BlockingManager } from './blocking.js';
+import { WatchManager } from './transactions.js';
+import { PubSub } from './pubsub.js';
 import { Client } from './client.js';
 import { buildRegistry, type NodeCommand } from './commands/registry.js';
 import { allHandlers } from './commands/index.js';
@@ -31,6 +33,8 @@ export class NodeServer extends EventEmitter {
   readonly expirer = new ActiveExpirer();
   readonly monitors = new Set<Client>();
   readonly blocking = new BlockingManager();
+  readonly watches = new WatchManager();
+  readonly pubsub = new PubSub();
   readonly runId = randomBytes(20).toString('hex');
   readonly startedAt = Date.now();
   readonly log: Logger;
@@ -71,6 +75,9 @@ export class NodeServer extends EventEmitter {
         this.stats.expiredKeys++;
         this.emit('expired', db, key);
       },
+      emptied: (db) => {
+        if (this.watches.count > 0) this.watches.touchAll(db);
+      },
       now: () => Date.now(),
       mayExpire: () => true,
       lfu: () => {
@@ -83,6 +90,7 @@ export class NodeServer extends EventEmitter {
   /** Every write to a key passes here (Redis: signalModifiedKey). Cheap when nobody listens. */
   keyModified(db: Db, key: string): void {
     if (this.blocking.count > 0) this.blocking.signal(db, key);
+    if (this.watches.count > 0) this.watches.touch(db, key);
     if (this.listenerCount('modified') > 0) this.emit('modified', db, key);
   }
 
@@ -157,6 +165,7 @@ export class NodeServer extends EventEmitter {
   removeClient(c: Client): void {
     this.clients.delete(c.id);
     this.monitors.delete(c);
+    this.pubsub.removeAll(c);
     this.pendingFlush.delete(c);
     this.emit('clientClosed', c);
   }

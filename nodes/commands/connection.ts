@@ -7,6 +7,13 @@ import type { Handler } from './registry.js';
 
 function ping(c: Client, argv: string[]): void {
   if (argv.length > 2) return c.out.error(Err.arity('ping'));
+  // RESP2 subscribed mode answers PING as a push-style array.
+  if (c.subscriptionCount > 0 && c.out.resp === 2) {
+    c.out.array(2);
+    c.out.bulk('pong');
+    c.out.bulk(argv.length === 2 ? argv[1] : '');
+    return;
+  }
   if (argv.length === 2) c.out.bulk(argv[1]);
   else c.out.simple('PONG');
 }
@@ -97,6 +104,9 @@ function reset(c: Client): void {
     c.server.monitors.delete(c);
   }
   c.authenticated = c.server.config.get<string>('requirepass') === '';
+  c.multi = null;
+  c.server.watches.unwatchAll(c);
+  c.server.pubsub.removeAll(c);
   c.server.emit('clientReset', c);
   c.out.simple('RESET');
 }

@@ -8,7 +8,9 @@ import { listHandlers } from './lists.js';
 import type { Handler } from './registry.js';
 import { serverHandlers } from './server.js';
 import { setHandlers } from './sets.js';
+import { pubsubHandlers } from './pubsub.js';
 import { stringHandlers } from './strings.js';
+import { transactionHandlers } from './transactions.js';
 import { zsetHandlers } from './zsets.js';
 
 export const allHandlers: Record<string, Handler> = {
@@ -22,4 +24,6 @@ export const allHandlers: Record<string, Handler> = {
   ...zsetHandlers,
   ...bitmapHandlers,
   ...hllHandlers,
+  ...transactionHandlers,
+  ...pubsubHandlers,
 };

@@ -13,6 +13,8 @@ export interface LongDouble {
   exp: number;
 }
 
+export const ZERO: LongDouble = { neg: false, sig: 0n, exp: 0 };
+
 const SIG_BITS = 64;
 /** Exponent of the least significant bit of the smallest subnormal. */
 const MIN_QUANTUM = -16445;
@@ -54,16 +56,12 @@ function round(neg: boolean, n: bigint, e: number): LongDouble | null {
 }
 
 /**
- * Parses a number as Redis's string2ld does: strtold over the bytes up to the first NUL, with no
- * leading space, nothing after the number, no NaN, and no overflow or underflow to zero.
+ * Parses a number as Redis's string2ld does: strtold must consume every byte (so a NUL is not
+ * a number either), with no leading space, no NaN, and no overflow or underflow to zero.
  * Returns 'inf' for an infinity (valid input, but any sum with it is rejected by the caller).
  */
 export function parseLongDouble(s: string): LongDouble | 'inf' | null {
   if (s.length === 0 || s.length >= MAX_CHARS) return null;
-  const nul = s.indexOf('\0');
-  // strtold stops at the NUL Redis appends after a copy of the bytes: what follows is unseen.
-  if (nul >= 0) s = s.slice(0, nul);
-  if (s.length === 0) return { neg: false, sig: 0n, exp: 0 };
   const c0 = s.charCodeAt(0);
   if (c0 === 32 || (c0 >= 9 && c0 <= 13)) return null;
   let i = 0;

@@ -8,19 +8,13 @@ import { Err } from '../../lib/errors.js';
 import type { Client } from '../client.js';
 import type { Value } from '../keyspace/types.js';
 import { INT64_MAX, INT64_MIN, parseInt64, parseIntArg } from './args.js';
+import { absoluteExpireMs } from './expire-args.js';
+import { lookupRead } from './keys-lookup.js';
 import { lcsReply } from './lcs.js';
-import { addLongDouble, formatLongDoubleHuman, parseLongDouble } from './long-double.js';
+import { addLongDouble, formatLongDoubleHuman, parseLongDouble, ZERO } from './long-double.js';
 import type { Handler } from './registry.js';
 
-// ---- lookups -------------------------------------------------------------------------------
-
-/** Redis's lookupKeyRead: lazily expires, touches the access clock, counts a hit or a miss. */
-function lookupRead(c: Client, key: string): Value | undefined {
-  const v = c.db.get(key);
-  if (v === undefined) c.server.stats.keyspaceMisses++;
-  else c.server.stats.keyspaceHits++;
-  return v;
-}
+// ---- shared checks -------------------------------------------------------------------------
 
 /** Replies WRONGTYPE when the value exists and is not a string; true when it did. */
 function wrongType(c: Client, v: Value | undefined): boolean {
@@ -102,21 +96,15 @@ function expireAtOrReply(c: Client, cmd: string, arg: string, flags: number): nu
     c.out.error(Err.notInteger);
     return null;
   }
-  const seconds = (flags & (EX | EXAT)) !== 0;
-  const relative = (flags & (EX | PX)) !== 0;
+  const unitMs = (flags & (EX | EXAT)) !== 0 ? 1000 : 1;
+  const base = (flags & (EX | PX)) !== 0 ? Date.now() : 0;
   if (typeof v === 'number' && v > 0) {
-    const ms = (seconds ? v * 1000 : v) + (relative ? Date.now() : 0);
+    const ms = v * unitMs + base;
     if (Number.isSafeInteger(ms)) return ms;
   }
-  // Exact 64-bit arithmetic, overflowing where Redis's long long would.
-  let ms = BigInt(v);
-  if (ms <= 0n || (seconds && ms > INT64_MAX / 1000n)) {
-    c.out.error(Err.invalidExpire(cmd));
-    return null;
-  }
-  if (seconds) ms *= 1000n;
-  if (relative) ms += BigInt(Date.now());
-  if (ms > INT64_MAX) {
+  // Unlike EXPIRE, SET and GETEX refuse a time that is not positive.
+  const ms = v > 0 ? absoluteExpireMs(BigInt(v), unitMs, base) : null;
+  if (ms === null) {
     c.out.error(Err.invalidExpire(cmd));
     return null;
   }
@@ -126,18 +114,22 @@ function expireAtOrReply(c: Client, cmd: string, arg: string, flags: number): nu
 // ---- GET / SET family ----------------------------------------------------------------------
 
 function get(c: Client, argv: string[]): void {
-  const v = lookupRead(c, argv[1]);
+  const v = lookupRead(c, argv[1], true);
   if (v === undefined) return c.out.nil();
   if (typeof v !== 'string') return c.out.error(Err.wrongType);
   c.out.bulk(v);
 }
 
-/** GET, GETSET, GETDEL, SET … GET: replies the value (or nil); undefined after WRONGTYPE. */
-function getForUpdate(c: Client, key: string): Value | null | undefined {
-  const v = lookupRead(c, key);
+/**
+ * The GET part of GETSET, GETDEL and SET … GET: replies the old value or nil and returns it (null:
+ * no key), or replies WRONGTYPE and returns undefined.
+ */
+function getForUpdate(c: Client, key: string): string | null | undefined {
+  const v = lookupRead(c, key, true);
   if (wrongType(c, v)) return undefined;
-  c.out.bulk(v as string | undefined);
-  return v ?? null;
+  const old = (v as string | undefined) ?? null;
+  c.out.bulk(old);
+  return old;
 }
 
 type SetReply = 'ok' | 'int';
@@ -188,7 +180,7 @@ function getex(c: Client, argv: string[]): void {
   const o = parseSetOptions(c, argv, false);
   if (!o) return;
   const key = argv[1];
-  const v = lookupRead(c, key);
+  const v = lookupRead(c, key, true);
   if (v === undefined) return c.out.nil();
   if (wrongType(c, v)) return;
   let when = 0;
@@ -198,14 +190,14 @@ function getex(c: Client, argv: string[]): void {
     when = at;
   }
   c.out.bulk(v as string);
-  if (o.flags & (EXAT | PXAT) && when <= Date.now()) {
+  if ((o.flags & (EXAT | PXAT)) !== 0 && when <= Date.now()) {
     // An absolute time already past: the key goes now (Redis propagates a DEL).
     c.db.delete(key);
     c.server.dirty++;
   } else if (o.expire !== undefined) {
     c.db.setExpire(key, when);
     c.server.dirty++;
-  } else if (o.flags & PERSIST && c.db.removeExpire(key)) {
+  } else if ((o.flags & PERSIST) !== 0 && c.db.removeExpire(key)) {
     c.server.dirty++;
   }
 }
@@ -217,14 +209,13 @@ function getset(c: Client, argv: string[]): void {
 }
 
 function getdel(c: Client, argv: string[]): void {
-  const v = getForUpdate(c, argv[1]);
-  if (v !== undefined && v !== null && c.db.delete(argv[1])) c.server.dirty++;
+  if (typeof getForUpdate(c, argv[1]) === 'string' && c.db.delete(argv[1])) c.server.dirty++;
 }
 
 function mget(c: Client, argv: string[]): void {
   c.out.array(argv.length - 1);
   for (let j = 1; j < argv.length; j++) {
-    const v = lookupRead(c, argv[j]);
+    const v = lookupRead(c, argv[j], true);
     c.out.bulk(typeof v === 'string' ? v : null);
   }
 }
@@ -260,7 +251,7 @@ function append(c: Client, argv: string[]): void {
 }
 
 function strlen(c: Client, argv: string[]): void {
-  const v = lookupRead(c, argv[1]);
+  const v = lookupRead(c, argv[1], true);
   if (wrongType(c, v)) return;
   c.out.int(v === undefined ? 0 : (v as string).length);
 }
@@ -269,7 +260,7 @@ function getrange(c: Client, argv: string[]): void {
   let start = parseIntArg(argv[2]);
   let end = parseIntArg(argv[3]);
   if (start === null || end === null) return c.out.error(Err.notInteger);
-  const v = lookupRead(c, argv[1]);
+  const v = lookupRead(c, argv[1], true);
   if (v === undefined) return c.out.bulk('');
   if (wrongType(c, v)) return;
   const s = v as string;
@@ -375,7 +366,7 @@ function incrbyfloat(c: Client, argv: string[]): void {
   const key = argv[1];
   const cur = c.db.get(key);
   if (wrongType(c, cur)) return;
-  const a = cur === undefined ? { neg: false, sig: 0n, exp: 0 } : parseLongDouble(cur as string);
+  const a = cur === undefined ? ZERO : parseLongDouble(cur as string);
   const b = parseLongDouble(argv[2]);
   if (a === null || b === null) return c.out.error(Err.notFloat);
   const sum = a === 'inf' || b === 'inf' ? null : addLongDouble(a, b);
@@ -389,8 +380,8 @@ function incrbyfloat(c: Client, argv: string[]): void {
 // ---- LCS -----------------------------------------------------------------------------------
 
 function lcs(c: Client, argv: string[]): void {
-  const a = lookupRead(c, argv[1]);
-  const b = lookupRead(c, argv[2]);
+  const a = lookupRead(c, argv[1], true);
+  const b = lookupRead(c, argv[2], true);
   if ((a !== undefined && typeof a !== 'string') || (b !== undefined && typeof b !== 'string')) {
     return c.out.error(Err.lcsWrongType);
   }

@@ -11,6 +11,8 @@ export interface KeyspaceHooks {
   modified(db: Db, key: string): void;
   /** A key expired or was evicted; the master propagates a DEL. */
   expired(db: Db, key: string): void;
+  /** The whole database is about to be emptied (FLUSHDB/FLUSHALL) or swapped (SWAPDB). */
+  emptied(db: Db): void;
   /** Current time in ms (one clock per event-loop turn, as Redis caches mstime per command). */
   now(): number;
   /** Whether lazy access may delete expired keys (false on replicas: the master's DEL does it). */
@@ -81,6 +83,7 @@ export class Db {
   }
 
   clear(): void {
+    this.hooks.emptied(this);
     this.dict.clear();
     this.expires = new Map();
     this.clocks = new Uint32Array(1024);
@@ -88,6 +91,8 @@ export class Db {
 
   /** Replaces this database's contents with another's (SWAPDB). */
   swapWith(other: Db): void {
+    this.hooks.emptied(this);
+    this.hooks.emptied(other);
     const d = (this as unknown as { dict: Dict<Value> }).dict;
     (this as unknown as { dict: Dict<Value> }).dict = other.dict;
     (other as unknown as { dict: Dict<Value> }).dict = d;

@@ -1,0 +1,36 @@
+/**
+ * Reply shapes of the sorted-set commands. Scores go out as Redis 7.0 prints them (see
+ * zset-number.ts) — a bulk string in RESP2, a RESP3 double otherwise. Member/score lists are flat
+ * in RESP2 and, like Redis 7, an array of [member, score] pairs in RESP3, so clients keep order.
+ */
+import type { Client } from '../client.js';
+import { formatScore } from './zset-number.js';
+
+export interface Entry {
+  readonly member: string;
+  readonly score: number;
+}
+
+export function replyScore(c: Client, d: number): void {
+  const s = formatScore(d);
+  if (c.out.resp === 3) c.out.raw(',' + s + '\r\n');
+  else c.out.bulk(s);
+}
+
+/** Header for n entries: nested pairs when `nested`, else flat (doubled with scores). */
+export function entriesHeader(c: Client, n: number, withScores: boolean, nested: boolean): void {
+  c.out.array(withScores && !nested ? n * 2 : n);
+}
+
+export function replyEntry(c: Client, e: Entry, withScores: boolean, nested: boolean): void {
+  if (withScores && nested) c.out.array(2);
+  c.out.bulk(e.member);
+  if (withScores) replyScore(c, e.score);
+}
+
+/** A list of entries, pairs nested in RESP3 (ZRANGE, ZUNION, ZRANDMEMBER … WITHSCORES). */
+export function replyEntries(c: Client, entries: readonly Entry[], withScores: boolean): void {
+  const nested = c.out.resp === 3;
+  entriesHeader(c, entries.length, withScores, nested);
+  for (const e of entries) replyEntry(c, e, withScores, nested);
+}
