@@ -45,6 +45,6 @@ export const configHandlers: Record<string, Handler> = {
     'SET <directive> <value>', '    Set the configuration <directive> to <value>.',
     'RESETSTAT', '    Reset statistics reported by the INFO command.',
     'REWRITE', '    Rewrite the configuration file.',
-    'HELP', '    Print this help.',
+    'HELP', '    Prints this help.',
   ]),
 };

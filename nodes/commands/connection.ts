@@ -235,7 +235,7 @@ const CLIENT_HELP = [
   'NO-EVICT (ON|OFF)', '    Protect current client connection from eviction.',
   'REPLY (ON|OFF|SKIP)', '    Control the replies sent to the current connection.',
   'SETNAME <name>', '    Assign the name <name> to the current connection.',
-  'HELP', '    Print this help.',
+  'HELP', '    Prints this help.',
 ];
 
 export const connectionHandlers: Record<string, Handler> = {

@@ -85,6 +85,6 @@ export const pubsubHandlers: Record<string, Handler> = {
     '    pattern subscriptions(default: no channels).',
     'SHARDCHANNELS [<pattern>]', "    Return the currently active shard level channels matching a <pattern> (default: '*').",
     'SHARDNUMSUB [<shardchannel> ...]', '    Return the number of subscribers for the specified shard level channel(s)',
-    'HELP', '    Print this help.',
+    'HELP', '    Prints this help.',
   ]),
 };

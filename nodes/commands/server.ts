@@ -87,7 +87,7 @@ const DEBUG_SUBS: Record<string, Handler> = {
     'POPULATE <count> [<prefix>] [<size>]', '    Create <count> string keys named key:<num>.',
     'SET-ACTIVE-EXPIRE <0|1>', '    Setting it to 0 disables expiring keys in background.',
     'SLEEP <seconds>', '    Stop the server for <seconds>. Decimals allowed.',
-    'HELP', '    Print this help.',
+    'HELP', '    Prints this help.',
   ]),
 };
 

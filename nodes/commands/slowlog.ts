@@ -36,6 +36,6 @@ export const slowlogHandlers: Record<string, Handler> = {
     'GET [<count>]', '    Return top <count> entries from the slowlog (default: 10, -1 mean all).',
     '    Entries are made of:', '    id, timestamp, time in microseconds, arguments array, client IP and port,',
     '    client name', 'LEN', '    Return the length of the slowlog.',
-    'RESET', '    Reset the slowlog.', 'HELP', '    Print this help.',
+    'RESET', '    Reset the slowlog.', 'HELP', '    Prints this help.',
   ]),
 };

@@ -10,7 +10,7 @@ import { Err } from '../../lib/errors.js';
 import type { Client } from '../client.js';
 import type { ZNode } from '../types/skiplist.js';
 import type { ZSet } from '../types/zset.js';
-import { parseLongDouble } from './long-double.js';
+import { parseLongDouble, type LongDouble } from './long-double.js';
 import { writeTyped } from './lookup.js';
 import type { Handler } from './registry.js';
 import { parseLong } from './zset-args.js';
@@ -133,23 +133,48 @@ function zmpop(c: Client, argv: string[]): void {
 }
 
 /**
- * A blocking timeout in seconds, as Redis 7.0's getTimeoutFromObjectOrReply reads it: a long
- * double times 1000 truncated to integer ms (so 0.0001 is 0: wait forever), where C's conversion
- * of anything at or beyond 2^63 (inf included) gives LLONG_MIN and so "negative". 7.0 has no upper
- * bound: absurdly long timeouts just never fire, and so here anything beyond what a Node timer
- * can hold (~24.8 days) waits forever too. Null after an error reply.
+ * A blocking timeout in seconds, as Redis 7.0.15 reads it: a long double, times 1000 (rounded to
+ * long double precision), rounded up to integer ms — so 0.0001 is 1 ms, while -0.001 comes out
+ * as -0.99999… and rounds up to 0, "wait forever". C's conversion of anything beyond the long long
+ * range (inf included) gives LLONG_MIN, hence "timeout is negative". 7.0 has no upper bound check:
+ * absurdly long timeouts just never fire, so here anything beyond what a Node timer holds (~24.8
+ * days) waits forever too. Null after an error reply.
  */
 export function parseTimeoutMs(c: Client, arg: string): number | null {
   const ld = parseLongDouble(arg);
   if (ld === null) return fail(c, Err.timeoutNotFloat);
-  const sec = ld === 'inf' ? Infinity : (ld.neg ? -1 : 1) * Number(ld.sig) * 2 ** ld.exp;
-  const ms = sec * 1000;
-  if (!(Math.abs(ms) < 2 ** 63) || Math.trunc(ms) < 0) return fail(c, Err.timeoutNegative);
-  const tval = Math.trunc(ms);
-  return tval > MAX_TIMER_MS ? 0 : tval;
+  const ms = ld === 'inf' ? null : ceilThousandfold(ld);
+  if (ms === null || ms < 0n) return fail(c, Err.timeoutNegative);
+  return ms > BigInt(MAX_TIMER_MS) ? 0 : Number(ms);
 }
 
 const MAX_TIMER_MS = 2 ** 31 - 1;
+const LLONG_MAX = (1n << 63n) - 1n;
+
+/** ceil(v * 1000) with the product rounded to a 64-bit significand; null outside long long. */
+function ceilThousandfold(v: LongDouble): bigint | null {
+  let n = v.sig * 1000n;
+  let e = v.exp;
+  const extra = n.toString(2).length - 64;
+  if (extra > 0) {
+    const s = BigInt(extra);
+    const q = n >> s;
+    const rem = n - (q << s);
+    const half = 1n << (s - 1n);
+    n = rem > half || (rem === half && (q & 1n) === 1n) ? q + 1n : q;
+    e += extra;
+  }
+  if (e > 64) return null;
+  let mag: bigint;
+  let inexact = false;
+  if (e >= 0) mag = n << BigInt(e);
+  else {
+    mag = n >> BigInt(-e);
+    inexact = mag << BigInt(-e) !== n;
+  }
+  const t = v.neg ? -mag : mag + (inexact ? 1n : 0n);
+  return t > LLONG_MAX || t < -LLONG_MAX - 1n ? null : t;
+}
 
 /** Serves now when a key has elements, else blocks until a write makes one servable. */
 function blockingPop(c: Client, keys: string[], end: End, count: number, timeoutMs: number, shape: PopShape): void {

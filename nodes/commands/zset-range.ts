@@ -8,7 +8,7 @@ import { Err } from '../../lib/errors.js';
 import type { Client } from '../client.js';
 import type { LexRange, ScoreRange, ZNode } from '../types/skiplist.js';
 import { ZSet } from '../types/zset.js';
-import { clampRanks, countByLex, countByScore, selectByLex, selectByRank, selectByScore } from '../types/zset-ranges.js';
+import { clampRanks, countByLex, countByScore, deleteByLex, selectByLex, selectByRank, selectByScore } from '../types/zset-ranges.js';
 import { readTyped, writeTyped } from './lookup.js';
 import type { Handler } from './registry.js';
 import { parseLexRange, parseLong, parseScoreRange } from './zset-args.js';
@@ -164,7 +164,7 @@ function zremrangebyscore(c: Client, argv: string[]): void {
 function zremrangebylex(c: Client, argv: string[]): void {
   const r = parseLexRange(argv[2], argv[3]);
   if (r === null) return c.out.error(Err.zsetMinMaxNotLex);
-  remRange(c, argv[1], (z) => z.zsl.deleteLexRange(r, z.forget));
+  remRange(c, argv[1], (z) => deleteByLex(z, r));
 }
 
 export const zsetRangeHandlers: Record<string, Handler> = {

@@ -305,6 +305,11 @@ export class SkipList {
     return count;
   }
 
+  /** Removes nodes from `start` (a node of this list) on while `keep` holds. */
+  deleteRunFrom(start: ZNode, keep: (n: ZNode) => boolean, removed: (n: ZNode) => void): number {
+    return this.deleteRun(this.seek(start.score, start.member), keep, removed);
+  }
+
   deleteScoreRange(r: ScoreRange, removed: (n: ZNode) => void): number {
     const start = this.lastWhile((n) => !scoreGteMin(n.score, r)).next[0];
     return this.deleteRun(start, (n) => scoreLteMax(n.score, r), removed);

@@ -3,9 +3,14 @@
  * and lex ranges with LIMIT offset/count (a negative count means "all", a negative offset selects
  * nothing). Each costs O(log n + returned): an offset is a rank jump through the spans, not a walk
  * (Redis walks it; the result is the same).
+ *
+ * Lex ranges assume equal scores (Redis leaves them undefined otherwise). On a listpack-encoded
+ * set Redis still answers deterministically, by scanning the list for the ends of the range, so
+ * such sets (≤ 128 members) are scanned the same way here and give the same answer; a skiplist's
+ * answer in that case depends on its random levels, in Redis as here.
  */
 import {
-  lexGteMin, lexLteMax, scoreGteMin, scoreLteMax,
+  lexGteMin, lexLteMax, lexRangeEmpty, scoreGteMin, scoreLteMax,
   type LexRange, type ScoreRange, type SkipList, type ZNode,
 } from './skiplist.js';
 import type { ZSet } from './zset.js';
@@ -37,6 +42,8 @@ interface Bounds {
   last(zsl: SkipList): ZNode | null;
   gteMin(n: ZNode): boolean;
   lteMax(n: ZNode): boolean;
+  /** Ends found by scanning (listpack lex ranges): counts walk the range too. */
+  linear: boolean;
 }
 
 function scoreBounds(r: ScoreRange): Bounds {
@@ -45,15 +52,32 @@ function scoreBounds(r: ScoreRange): Bounds {
     last: (zsl) => zsl.lastInScore(r),
     gteMin: (n) => scoreGteMin(n.score, r),
     lteMax: (n) => scoreLteMax(n.score, r),
+    linear: false,
   };
 }
 
-function lexBounds(r: LexRange): Bounds {
+function lexBounds(z: ZSet, r: LexRange): Bounds {
+  const gteMin = (n: ZNode) => lexGteMin(n.member, r);
+  const lteMax = (n: ZNode) => lexLteMax(n.member, r);
+  if (!z.isListpack) {
+    return { first: (zsl) => zsl.firstInLex(r), last: (zsl) => zsl.lastInLex(r), gteMin, lteMax, linear: false };
+  }
+  // zzlIsInLexRange's quick rejection, then zzlFirstInLexRange / zzlLastInLexRange's scans.
+  const possible = (zsl: SkipList) => !lexRangeEmpty(r) && zsl.tail !== null && gteMin(zsl.tail) && lteMax(zsl.first!);
   return {
-    first: (zsl) => zsl.firstInLex(r),
-    last: (zsl) => zsl.lastInLex(r),
-    gteMin: (n) => lexGteMin(n.member, r),
-    lteMax: (n) => lexLteMax(n.member, r),
+    first: (zsl) => {
+      if (!possible(zsl)) return null;
+      for (let n = zsl.first; n !== null; n = n.next[0]) if (gteMin(n)) return lteMax(n) ? n : null;
+      return null;
+    },
+    last: (zsl) => {
+      if (!possible(zsl)) return null;
+      for (let n = zsl.tail; n !== null; n = n.prev) if (lteMax(n)) return gteMin(n) ? n : null;
+      return null;
+    },
+    gteMin,
+    lteMax,
+    linear: true,
   };
 }
 
@@ -80,14 +104,19 @@ export function selectByScore(z: ZSet, r: ScoreRange, offset: number, limit: num
 }
 
 export function selectByLex(z: ZSet, r: LexRange, offset: number, limit: number, reverse: boolean): ZNode[] {
-  return select(z, lexBounds(r), offset, limit, reverse);
+  return select(z, lexBounds(z, r), offset, limit, reverse);
 }
 
-/** Members in range, from the ranks of its two ends (ZCOUNT, ZLEXCOUNT): O(log n). */
+/** Members in range (ZCOUNT, ZLEXCOUNT): from the ranks of its two ends, O(log n), or by walking. */
 function count(z: ZSet, b: Bounds): number {
   const zsl = z.zsl;
   const first = b.first(zsl);
   if (first === null) return 0;
+  if (b.linear) {
+    let k = 0;
+    for (let n: ZNode | null = first; n !== null && b.lteMax(n); n = n.next[0]) k++;
+    return k;
+  }
   const last = b.last(zsl)!;
   return zsl.rank(last.score, last.member) - zsl.rank(first.score, first.member) + 1;
 }
@@ -97,5 +126,13 @@ export function countByScore(z: ZSet, r: ScoreRange): number {
 }
 
 export function countByLex(z: ZSet, r: LexRange): number {
-  return count(z, lexBounds(r));
+  return count(z, lexBounds(z, r));
+}
+
+/** ZREMRANGEBYLEX: removes from the first member in range while members stay within max. */
+export function deleteByLex(z: ZSet, r: LexRange): number {
+  const b = lexBounds(z, r);
+  if (!b.linear) return z.zsl.deleteLexRange(r, z.forget);
+  const first = b.first(z.zsl);
+  return first === null ? 0 : z.zsl.deleteRunFrom(first, b.lteMax, z.forget);
 }

@@ -42,6 +42,7 @@ const same: (string | number)[][] = [
   ['COMMAND', 'GETKEYS', 'sort', 'k', 'BY', 'w*', 'STORE', 'dst'],
   ['COMMAND', 'GETKEYS', 'ping', 'x'], ['COMMAND', 'GETKEYS', 'nosuch', 'x'], ['COMMAND', 'GETKEYS', 'get', 'a', 'b'],
   ['SLOWLOG', 'GET', 'x'], ['SLOWLOG', 'GET', '-2'], ['SLOWLOG', 'RESET'], ['SLOWLOG', 'LEN'],
+  ['CONFIG', 'HELP'], ['SLOWLOG', 'HELP'], ['COMMAND', 'HELP'], ['PUBSUB', 'HELP'],
   ['SHUTDOWN', 'BOGUS'], ['SHUTDOWN', 'ABORT'],
 ];
 

@@ -589,7 +589,7 @@ describe('blocking pops', () => {
     await sameAll([
       ['BZPOPMIN', 'none', 'k', 0], ['BZPOPMAX', 'k', 1], ['BZMPOP', 0, 2, 'none', 'k', 'MIN', 'COUNT', 5], ['EXISTS', 'k'],
       ['BZPOPMIN', 'k', -1], ['BZPOPMIN', 'k', 'abc'], ['BZPOPMIN', 'k', '1e400'], ['BZPOPMIN', 'k', 'inf'], ['BZPOPMIN', 'k', '-inf'],
-      ['BZPOPMIN', 'k', '9223372036854775807'], ['BZPOPMIN', 'k', ' 1'], ['BZPOPMIN', 'k', ''],
+      ['BZPOPMIN', 'k', '9223372036854775807'], ['BZPOPMIN', 'k', '9223372036854775.808'], ['BZPOPMIN', 'k', '-0.0011'], ['BZPOPMIN', 'k', ' 1'], ['BZPOPMIN', 'k', ''],
       ['BZMPOP', -1, 1, 'k', 'MIN'], ['BZMPOP', 'abc', 1, 'k', 'MIN'], ['BZMPOP', 0, 0, 'k', 'MIN'], ['BZMPOP', 'abc', 0, 'k', 'MIN'],
       ['BZMPOP', 0, 1, 'k', 'FOO'], ['BZMPOP', 0, 1, 'k', 'MIN', 'COUNT', 0], ['BZMPOP', 0, 2, 'k'],
       ['SET', 's', 'x'], ['BZPOPMIN', 'none', 's', 0], ['BZMPOP', 0, 2, 's', 'k', 'MIN'], ['ZADD', 'k', 1, 'a'], ['BZPOPMIN', 'k', 's', 0],
@@ -599,13 +599,13 @@ describe('blocking pops', () => {
 
   it('a blocked BZPOPMIN wakes on ZADD; waiters are served in blocking order', async () => {
     await sameScenario([['BZPOPMIN', 'k', 0]], [['ZADD', 'k', 2, 'b', 1, 'a']]);
-    await sameScenario([['BZPOPMAX', 'other', 'k', 0], ['BZPOPMIN', 'k', 0], ['BZPOPMIN', 'k', 0]], [['ZADD', 'k', 1, 'a', 2, 'b']]);
+    await sameScenario([['BZPOPMAX', 'other', 'k', 0], ['BZPOPMIN', 'k', 0], ['BZPOPMIN', 'k', 0]], [['ZADD', 'k', 1, 'a', 2, 'b', 3, 'c']]);
     await sameScenario([['BZMPOP', 0, 2, 'x', 'k', 'MAX', 'COUNT', 2]], [['ZADD', 'k', 1, 'a', 2, 'b', 3, 'c']]);
     await sameScenario([['BZPOPMIN', 'k', 0]], [['MULTI'], ['ZADD', 'k', 1, 'a'], ['ZADD', 'k', 2, 'b'], ['EXEC']]);
     await sameScenario([['BZPOPMIN', 'k', 0]], [['SET', 'k', 'str'], ['DEL', 'k'], ['ZUNIONSTORE', 'k', 1, 'none'], ['ZADD', 'k', 5, 'e']]);
-    // A sub-millisecond timeout truncates to 0 ms, which means "forever" to Redis; so, in effect,
-    // does one beyond any clock (7.0 has no upper bound check).
-    await sameScenario([['BZPOPMIN', 'k', '0.0001'], ['BZPOPMAX', 'k', '9223372036854775']], [['ZADD', 'k', 1, 'a', 2, 'b']]);
+    // -0.001 s rounds up to 0 ms, "forever" to Redis; a timeout beyond any clock never fires
+    // either (7.0 has no upper bound check).
+    await sameScenario([['BZPOPMIN', 'k', '-0.001'], ['BZPOPMAX', 'k', '9223372036854775'], ['BZPOPMIN', 'k', '-0']], [['ZADD', 'k', 1, 'a', 2, 'b', 3, 'c']]);
   });
 
   it('times out with a null array', async () => {
@@ -615,6 +615,8 @@ describe('blocking pops', () => {
         const t0 = Date.now();
         expect(await r.call('BZPOPMIN', 'nothing', '0.05')).toBeNull();
         expect(await r.call('BZMPOP', '0.05', 1, 'nothing', 'MIN')).toBeNull();
+        // A sub-millisecond timeout rounds up to 1 ms rather than down to "forever".
+        expect(await r.call('BZPOPMAX', 'nothing', '0.0001')).toBeNull();
         expect(Date.now() - t0).toBeGreaterThanOrEqual(90);
         expect(await r.call('PING')).toBe('PONG');
       } finally {
