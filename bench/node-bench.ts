@@ -27,8 +27,8 @@ const TESTS = 'SET,GET,INCR';
 
 async function startBoth(): Promise<Target[]> {
   const [p1, p2] = [await freePort(), await freePort()];
-  const redis = await startPinned('redis-server', p1, 'redis-server', ['--port', String(p1), '--save', '', '--appendonly', 'no', '--dir', tmpDir('bench-redis-')]);
-  const node = await startPinned('slotgate', p2, process.execPath, [SLOTGATE, 'node', '--port', String(p2), '--loglevel', 'warning', '--dir', tmpDir('bench-node-')]);
+  const redis = await startPinned('redis-server', p1, 'redis-server', ['--port', String(p1), '--save', '', '--appendonly', 'no', '--enable-debug-command', 'yes', '--dir', tmpDir('bench-redis-')]);
+  const node = await startPinned('slotgate', p2, process.execPath, [SLOTGATE, 'node', '--port', String(p2), '--loglevel', 'warning', '--enable-debug-command', 'yes', '--dir', tmpDir('bench-node-')]);
   return [node, redis];
 }
 

@@ -93,6 +93,8 @@ export const NODE_PARAMS: Param[] = [
   intParam('sync-replicas', 0, 0, INT_MAX),
   intParam('sync-replicas-timeout', 1000, 1, INT_MAX),
   intParam('latency-tracking', 0, 0, 1),
+  // As in Redis 7: DEBUG is off unless enabled (yes) or allowed from loopback clients (local).
+  enumParam('enable-debug-command', 'no', ['no', 'yes', 'local'], false),
 ];
 
 export interface NodeConfigExtras {

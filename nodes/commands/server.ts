@@ -94,9 +94,16 @@ const DEBUG_SUBS: Record<string, Handler> = {
 /** Extension point: later modules (persistence, replication) add DEBUG subcommands here. */
 export const debugSubcommands = new Map<string, Handler>(Object.entries(DEBUG_SUBS));
 
+function debugAllowed(c: Client): boolean {
+  const mode = c.server.config.get<string>('enable-debug-command');
+  return mode === 'yes' || (mode === 'local' && /^(127\.|::1$|::ffff:127\.)/.test(c.socket.remoteAddress ?? ''));
+}
+
 function debug(c: Client, argv: string[]): void {
+  if (!debugAllowed(c)) return c.out.error(Err.debugNotAllowed);
   const sub = debugSubcommands.get(argv[1].toLowerCase());
-  if (!sub) return c.out.error(Err.unknownSubcommand(argv[1], 'debug'));
+  // DEBUG is one command with a hand-written switch in Redis, hence its older wording.
+  if (!sub) return c.out.error(`ERR unknown subcommand or wrong number of arguments for '${argv[1]}'. Try DEBUG HELP.`);
   sub(c, argv);
 }
 

@@ -18,9 +18,12 @@ export interface InProcessNode {
   stop(): Promise<void>;
 }
 
-/** Starts a node inside the test process on a free port. Extra args are `--directive value` words. */
+/**
+ * Starts a node inside the test process on a free port. Extra args are `--directive value` words.
+ * DEBUG is enabled (as tests use DEBUG SLEEP / SET-ACTIVE-EXPIRE); Redis's default is off.
+ */
 export async function startNode(args: string[] = []): Promise<InProcessNode> {
-  const { directives } = parseCommandLine(['--port', '0', '--loglevel', 'warning', ...args]);
+  const { directives } = parseCommandLine(['--port', '0', '--loglevel', 'warning', '--enable-debug-command', 'yes', ...args]);
   const { config, extras } = loadNodeConfig(undefined, directives);
   const server = new NodeServer(config, extras);
   await server.start();

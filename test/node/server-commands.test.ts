@@ -12,7 +12,7 @@ let ref: RedisServer;
 let d: Differ;
 
 beforeAll(async () => {
-  [node, ref] = await Promise.all([startNode(), startRedis()]);
+  [node, ref] = await Promise.all([startNode(), startRedis(['--enable-debug-command', 'yes'])]);
   d = await Differ.connect(node.port, ref.port);
 });
 afterAll(async () => {
@@ -43,7 +43,7 @@ const same: (string | number)[][] = [
   ['COMMAND', 'GETKEYS', 'ping', 'x'], ['COMMAND', 'GETKEYS', 'nosuch', 'x'], ['COMMAND', 'GETKEYS', 'get', 'a', 'b'],
   ['SLOWLOG', 'GET', 'x'], ['SLOWLOG', 'GET', '-2'], ['SLOWLOG', 'RESET'], ['SLOWLOG', 'LEN'],
   ['CONFIG', 'HELP'], ['SLOWLOG', 'HELP'], ['COMMAND', 'HELP'], ['PUBSUB', 'HELP'],
-  ['SHUTDOWN', 'BOGUS'], ['SHUTDOWN', 'ABORT'],
+  ['SHUTDOWN', 'BOGUS'], ['DEBUG', 'NOSUCHSUB'], ['SHUTDOWN', 'ABORT'],
 ];
 
 describe('same replies as redis-server 7', () => {
@@ -134,6 +134,17 @@ describe('connection', () => {
       io.disconnect();
       c.close();
       h.close();
+    } finally {
+      await n.stop();
+    }
+  });
+
+  test('DEBUG is refused unless enable-debug-command allows it', async () => {
+    const n = await startNode(['--enable-debug-command', 'no']);
+    try {
+      const c = await RawClient.connect(n.port);
+      expect(((await c.call('DEBUG', 'SLEEP', '0')) as RespError).message).toMatch(/^ERR DEBUG command not allowed/);
+      c.close();
     } finally {
       await n.stop();
     }
