@@ -18,6 +18,8 @@ export interface BlockRequest {
   onTimeout(): void;
 }
 
+const MAX_TIMER = 2 ** 31 - 1;
+
 interface Waiter {
   client: Client;
   db: Db;
@@ -52,15 +54,20 @@ export class BlockingManager {
       if (list) list.push(w);
       else byKey.set(k, [w]);
     }
-    if (req.timeoutMs > 0) {
-      w.timer = setTimeout(() => {
-        this.release(w);
-        req.onTimeout();
-        c.resume();
-      }, req.timeoutMs);
-    }
+    if (req.timeoutMs > 0) this.arm(w, Date.now() + req.timeoutMs);
     this.count++;
     c.blocked = { cancel: () => this.release(w) };
+  }
+
+  /** Node timers hold at most 2^31-1 ms: longer waits re-arm until the deadline. */
+  private arm(w: Waiter, deadline: number): void {
+    const left = deadline - Date.now();
+    w.timer = setTimeout(() => {
+      if (deadline - Date.now() > 0) return this.arm(w, deadline);
+      this.release(w);
+      w.req.onTimeout();
+      w.client.resume();
+    }, Math.min(Math.max(left, 0), MAX_TIMER));
   }
 
   /** Called for every modified key; cheap when nobody waits. */

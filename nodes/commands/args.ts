@@ -40,7 +40,9 @@ export function parseFloatArg(s: string): number | null {
     if (/^[+-]?0x[0-9a-f]+$/i.test(s)) return Number(s.replace(/^\+/, ''));
     return null;
   }
-  return Number(s);
+  const v = Number(s);
+  // strtod reports overflow (1e400) as a range error, which Redis rejects.
+  return Number.isFinite(v) ? v : null;
 }
 
 export function toInt64(v: number | bigint): bigint {
