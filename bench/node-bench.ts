@@ -58,21 +58,30 @@ async function throughput(targets: Target[]): Promise<Row[]> {
   return [...rows.values()];
 }
 
-async function memory(targets: Target[]): Promise<Map<string, { before: number; after: number }>> {
+/** Fresh servers (the throughput rounds leave heaps grown), then 1M keys × 64 B on each. */
+async function memory(): Promise<Map<string, { before: number; after: number }>> {
   const out = new Map<string, { before: number; after: number }>();
-  for (const t of targets) {
+  const fresh = await startBoth();
+  try {
+    for (const t of fresh) out.set(t.name, await populate(t));
+  } finally {
+    await Promise.all(fresh.map(stopTarget));
+  }
+  return out;
+}
+
+async function populate(t: Target): Promise<{ before: number; after: number }> {
+  {
     const c = new Redis({ port: t.port, lazyConnect: true });
     await c.connect();
-    await c.flushall();
     const before = rssOf(serverPid(t));
     // DEBUG POPULATE: same keys (key:N) and 64-byte values on both servers.
     await c.call('DEBUG', 'POPULATE', '1000000', 'key', '64');
     await new Promise((r) => setTimeout(r, 1000));
-    out.set(t.name, { before, after: rssOf(serverPid(t)) });
-    await c.flushall();
+    const after = rssOf(serverPid(t));
     c.disconnect();
+    return { before, after };
   }
-  return out;
 }
 
 function report(rows: Row[], mem: Map<string, { before: number; after: number }>): string {
@@ -99,7 +108,8 @@ async function main(): Promise<void> {
   const targets = await startBoth();
   try {
     const rows = await throughput(targets);
-    const mem = await memory(targets);
+    await Promise.all(targets.map(stopTarget));
+    const mem = await memory();
     process.stdout.write(report(rows, mem) + '\n');
   } finally {
     await Promise.all(targets.map(stopTarget));

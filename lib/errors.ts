@@ -103,6 +103,11 @@ export const Err = {
   zsetOutOfRange: 'ERR value is out of range',
   zsetRandCountRange: 'ERR value is out of range, value must between -9223372036854775807 and 9223372036854775807',
   timeoutNotFloat: 'ERR timeout is not a float or out of range',
+  // SORT, GEO*, DUMP/RESTORE (nodes/commands/sort.ts, geo.ts, dump.ts).
+  sortScores: "ERR One or more scores can't be converted into double",
+  sortByInCluster: 'ERR BY option of SORT denied in Cluster mode.',
+  sortGetInCluster: 'ERR GET option of SORT denied in Cluster mode.',
+  sortStoreNoList: 'ERR SORT STORE needs the list type, which this node does not have yet',
 } as const;
 
 /** Redis lists up to 128 bytes of the arguments of an unknown command, each quoted. */

@@ -45,6 +45,8 @@ export class NodeServer extends EventEmitter {
   port = 0;
   /** DEBUG SET-ACTIVE-EXPIRE: tests turn the background expiry cycle off to observe lazy expiry. */
   activeExpire = true;
+  /** Read on every command: cached here instead of a config lookup per call. */
+  private slowlogThreshold: number;
   private sockets: net.Server[] = [];
   private nextClientId = 1;
   private cron?: NodeJS.Timeout;
@@ -66,6 +68,8 @@ export class NodeServer extends EventEmitter {
     this.outputLimits = parseOutputLimits(config.get<string[]>('client-output-buffer-limit'));
     config.onChange('client-output-buffer-limit', (v) => (this.outputLimits = parseOutputLimits(v as string[])));
     config.onChange('hz', () => this.startCron());
+    this.slowlogThreshold = config.get<number>('slowlog-log-slower-than');
+    config.onChange('slowlog-log-slower-than', (v) => (this.slowlogThreshold = v as number));
   }
 
   private keyspaceHooks(): KeyspaceHooks {
@@ -185,7 +189,7 @@ export class NodeServer extends EventEmitter {
 
   /** Shared per-command bookkeeping after a call (see dispatch.ts). */
   afterCommand(c: Client, cmd: NodeCommand, argv: string[], us: number, dirtied: boolean): void {
-    const threshold = this.config.get<number>('slowlog-log-slower-than');
+    const threshold = this.slowlogThreshold;
     if (threshold >= 0 && us >= threshold && !cmd.spec.flagSet.has('skip_slowlog')) {
       this.slowlog.add(argv, us, c.addr, c.name, this.config.get<number>('slowlog-max-len'));
     }

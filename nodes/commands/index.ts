@@ -8,6 +8,7 @@ import { listHandlers } from './lists.js';
 import type { Handler } from './registry.js';
 import { serverHandlers } from './server.js';
 import { setHandlers } from './sets.js';
+import { sortHandlers } from './sort.js';
 import { pubsubHandlers } from './pubsub.js';
 import { stringHandlers } from './strings.js';
 import { transactionHandlers } from './transactions.js';
@@ -26,4 +27,5 @@ export const allHandlers: Record<string, Handler> = {
   ...hllHandlers,
   ...transactionHandlers,
   ...pubsubHandlers,
+  ...sortHandlers,
 };

@@ -56,11 +56,18 @@ function debugPopulate(c: Client, argv: string[]): void {
   for (let i = 0; i < count; i++) {
     const key = `${prefix}:${i}`;
     if (c.db.peek(key) !== undefined) continue;
-    let val = `value:${i}`;
-    if (size >= 0) val = size > val.length ? val + '\0'.repeat(size - val.length) : val.slice(0, size);
-    c.db.set(key, val);
+    c.db.set(key, populateValue(i, size));
   }
   c.out.ok();
+}
+
+/** value:N, cut or \0-padded to size; built in a buffer so it is one flat string, as SET stores. */
+function populateValue(i: number, size: number): string {
+  const base = `value:${i}`;
+  if (size < 0) return base;
+  const b = Buffer.alloc(size);
+  b.latin1Write(base.slice(0, size), 0);
+  return b.latin1Slice(0, size);
 }
 
 function debugObject(c: Client, argv: string[]): void {
