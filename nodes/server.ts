@@ -161,7 +161,7 @@ export class NodeServer extends EventEmitter {
   }
 
   /** Redis 7: protected mode refuses non-loopback clients while the default user has no password. */
-  private protectedModeDenies(sock: net.Socket): boolean {
+  protectedModeDenies(sock: Pick<net.Socket, 'remoteAddress'>): boolean {
     if (!this.config.get<boolean>('protected-mode') || this.config.get<string>('requirepass') !== '') return false;
     return !isLoopback(sock.remoteAddress ?? '');
   }
@@ -277,7 +277,7 @@ function normalizeBind(h: string): string {
   return h;
 }
 
-function isLoopback(addr: string): boolean {
+export function isLoopback(addr: string): boolean {
   return addr.startsWith('127.') || addr === '::1' || addr.startsWith('::ffff:127.');
 }
 
