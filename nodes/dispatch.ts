@@ -64,7 +64,7 @@ function abortMulti(c: Client): void {
 
 /** Finds the command (and subcommand) or replies with Redis's error for why not. */
 function resolve(c: Client, argv: string[]): NodeCommand | null {
-  const commands = c.server.commands;
+  const commands = c.server.commandLookup;
   let cmd = commands.get(argv[0]) ?? commands.get(argv[0].toLowerCase());
   if (!cmd) {
     c.out.error(Err.unknownCommand(argv[0], argv.slice(1)));

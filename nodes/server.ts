@@ -39,6 +39,11 @@ export class NodeServer extends EventEmitter {
   readonly startedAt = Date.now();
   readonly log: Logger;
   commands: Map<string, NodeCommand>;
+  /**
+   * Dispatch lookup: the same commands under lower- and upper-case names, so the common spellings
+   * (redis-cli and most clients send "SET" or "set") resolve without allocating a lowered copy.
+   */
+  commandLookup: Map<string, NodeCommand>;
   /** Changes since the last save (INFO rdb_changes_since_last_save; drives propagation). */
   dirty = 0;
   lastSave = Math.floor(Date.now() / 1000);
@@ -65,6 +70,11 @@ export class NodeServer extends EventEmitter {
     const hooks = this.keyspaceHooks();
     this.dbs = Array.from({ length: config.get<number>('databases') }, (_, i) => new Db(i, hooks));
     this.commands = buildRegistry(allHandlers, extras.renames);
+    this.commandLookup = new Map();
+    for (const [name, cmd] of this.commands) {
+      this.commandLookup.set(name, cmd);
+      this.commandLookup.set(name.toUpperCase(), cmd);
+    }
     this.outputLimits = parseOutputLimits(config.get<string[]>('client-output-buffer-limit'));
     config.onChange('client-output-buffer-limit', (v) => (this.outputLimits = parseOutputLimits(v as string[])));
     config.onChange('hz', () => this.startCron());
