@@ -3,11 +3,13 @@
  * emptied before every test, with assertions that send the same command to both and compare the
  * replies (decoded, as bytes of bulk strings, or as the exact RESP bytes, RESP2 or RESP3).
  */
-import net from 'node:net';
 import { afterAll, beforeAll, beforeEach, expect } from 'vitest';
 import { startNode, type InProcessNode } from './node.js';
 import { RawClient, type Reply } from './raw-client.js';
 import { Differ, startRedis, type RedisServer } from './redis-server.js';
+import { rawBytes } from './resp-bytes.js';
+
+export { rawBytes };
 
 export type Arg = string | number;
 
@@ -77,29 +79,6 @@ function sortDeep(r: Reply): Reply {
   return r.map(sortDeep).sort((a, b) => (JSON.stringify(a) < JSON.stringify(b) ? -1 : 1));
 }
 
-/** The exact bytes a server replies to `cmds`, framed by ECHO markers. */
-export function rawBytes(port: number, cmds: Arg[][], resp3 = false): Promise<string> {
-  const enc = (args: Arg[]) => `*${args.length}\r\n` + args.map((a) => `$${Buffer.byteLength(String(a), 'latin1')}\r\n${a}\r\n`).join('');
-  const start = '$6\r\nstart!\r\n';
-  const end = '$4\r\nend!\r\n';
-  const all = [...(resp3 ? [['HELLO', 3]] : []), ['ECHO', 'start!'], ...cmds, ['ECHO', 'end!']];
-  return new Promise((resolve, reject) => {
-    const sock = net.connect(port, '127.0.0.1', () => sock.write(Buffer.from(all.map(enc).join(''), 'latin1')));
-    let got = '';
-    const timer = setTimeout(() => {
-      sock.destroy();
-      reject(new Error(`no end marker from ${port}: ${JSON.stringify(got.slice(-200))}`));
-    }, 10_000);
-    sock.on('data', (b) => {
-      got += b.toString('latin1');
-      if (!got.endsWith(end)) return;
-      clearTimeout(timer);
-      sock.destroy();
-      resolve(got.slice(got.indexOf(start) + start.length, -end.length));
-    });
-    sock.on('error', reject);
-  });
-}
 
 /** Deterministic pseudo-random numbers (mulberry32), so a failing case can be replayed. */
 export function rng(seed: number): () => number {

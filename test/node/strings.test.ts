@@ -4,7 +4,6 @@
  * whether a TTL is set) is compared too: ours is read from the in-process keyspace, Redis's with
  * GET/TYPE/PTTL (slotgate's own TTL commands live in another module).
  */
-import net from 'node:net';
 import { Redis } from 'ioredis';
 import { createClient } from 'redis';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
@@ -12,6 +11,7 @@ import type { DataObject } from '../../nodes/keyspace/types.js';
 import { startNode, type InProcessNode } from '../helpers/node.js';
 import { waitUntil } from '../helpers/guarded-process.js';
 import { RawClient, type Reply } from '../helpers/raw-client.js';
+import { rawBytes } from '../helpers/resp-bytes.js';
 import { Differ, startRedis, type RedisServer } from '../helpers/redis-server.js';
 
 let node: InProcessNode;
@@ -87,29 +87,6 @@ async function sameState(key: string, context = ''): Promise<void> {
   expect(ours, `state of ${key} ${context}`).toEqual(ref);
 }
 
-/**
- * The exact bytes a server replies to `cmds` (optionally after HELLO 3), framed by ECHO markers:
- * for RESP3 replies and integers beyond 2^53, which the decoding clients cannot show exactly.
- */
-function rawBytes(port: number, cmds: Arg[][], resp3 = false): Promise<string> {
-  const enc = (args: Arg[]) => `*${args.length}\r\n` + args.map((a) => `$${Buffer.byteLength(String(a), 'latin1')}\r\n${a}\r\n`).join('');
-  const start = '$6\r\nstart!\r\n';
-  const end = '$4\r\nend!\r\n';
-  const all = [...(resp3 ? [['HELLO', 3]] : []), ['ECHO', 'start!'], ...cmds, ['ECHO', 'end!']];
-  return new Promise((resolve, reject) => {
-    const sock = net.connect(port, '127.0.0.1', () => sock.write(Buffer.from(all.map(enc).join(''), 'latin1')));
-    let got = '';
-    const timer = setTimeout(() => { sock.destroy(); reject(new Error(`no end marker from ${port}: ${JSON.stringify(got)}`)); }, 5000);
-    sock.on('data', (b) => {
-      got += b.toString('latin1');
-      if (!got.endsWith(end)) return;
-      clearTimeout(timer);
-      sock.destroy();
-      resolve(got.slice(got.indexOf(start) + start.length, -end.length));
-    });
-    sock.on('error', reject);
-  });
-}
 
 async function sameBytes(cmds: Arg[][], resp3 = false): Promise<string> {
   const [ours, ref] = await Promise.all([rawBytes(node.port, cmds, resp3), rawBytes(redis.port, cmds, resp3)]);

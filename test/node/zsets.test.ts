@@ -6,7 +6,6 @@
  * set) the documented behaviour is asserted instead. A 1M-member set checks that LIMIT queries
  * touch O(log n + count) skiplist nodes.
  */
-import net from 'node:net';
 import { Redis } from 'ioredis';
 import { createClient } from 'redis';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
@@ -14,6 +13,7 @@ import type { ZSet } from '../../nodes/types/zset.js';
 import { waitUntil } from '../helpers/guarded-process.js';
 import { startNode, type InProcessNode } from '../helpers/node.js';
 import { RawClient, type Reply } from '../helpers/raw-client.js';
+import { rawBytes } from '../helpers/resp-bytes.js';
 import { Differ, startRedis, type RedisServer } from '../helpers/redis-server.js';
 
 let node: InProcessNode;
@@ -47,29 +47,6 @@ async function sameAll(cmds: Arg[][]): Promise<void> {
   for (const cmd of cmds) await same(...cmd);
 }
 
-/**
- * The exact bytes a server replies to `cmds` on a fresh connection (after HELLO 3 when resp3),
- * framed by ECHO markers: for RESP3 doubles, nulls and nested pairs, which RawClient cannot parse.
- */
-function rawBytes(port: number, cmds: Arg[][], resp3: boolean): Promise<string> {
-  const enc = (args: Arg[]) => `*${args.length}\r\n` + args.map((a) => `$${Buffer.byteLength(String(a), 'latin1')}\r\n${a}\r\n`).join('');
-  const start = '$6\r\nstart!\r\n';
-  const end = '$4\r\nend!\r\n';
-  const all = [...(resp3 ? [['HELLO', 3]] : []), ['ECHO', 'start!'], ...cmds, ['ECHO', 'end!']];
-  return new Promise((resolve, reject) => {
-    const sock = net.connect(port, '127.0.0.1', () => sock.write(Buffer.from(all.map(enc).join(''), 'latin1')));
-    let got = '';
-    const timer = setTimeout(() => { sock.destroy(); reject(new Error(`no end marker from ${port}: ${JSON.stringify(got)}`)); }, 5000);
-    sock.on('data', (b) => {
-      got += b.toString('latin1');
-      if (!got.endsWith(end)) return;
-      clearTimeout(timer);
-      sock.destroy();
-      resolve(got.slice(got.indexOf(start) + start.length, -end.length));
-    });
-    sock.on('error', reject);
-  });
-}
 
 async function sameBytes(cmds: Arg[][], resp3 = true): Promise<string> {
   const ours = await rawBytes(node.port, cmds, resp3);
