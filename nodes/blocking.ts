@@ -94,7 +94,10 @@ export class BlockingManager {
     const list = this.waiting.get(db)?.get(key);
     if (!list) return;
     for (const w of [...list]) {
-      if (!w.req.tryServe()) break; // key no longer servable: the rest keep waiting, in order
+      // A waiter that cannot be served yet keeps its place; later ones may still be servable
+      // (stream readers of another group, or asking for an earlier ID). For lists this just
+      // re-checks an empty key.
+      if (!w.req.tryServe()) continue;
       this.release(w);
       w.client.resume();
     }

@@ -1,6 +1,8 @@
 /** Every handler the node has, by Redis's full command name ("get", "config|get"). */
 import { bitmapHandlers } from './bitmaps.js';
 import { connectionHandlers } from './connection.js';
+import { dumpHandlers } from './dump.js';
+import { geoHandlers } from './geo.js';
 import { hashHandlers } from './hashes.js';
 import { hllHandlers } from './hyperloglog.js';
 import { keyHandlers } from './keys.js';
@@ -10,6 +12,7 @@ import { serverHandlers } from './server.js';
 import { setHandlers } from './sets.js';
 import { sortHandlers } from './sort.js';
 import { pubsubHandlers } from './pubsub.js';
+import { streamHandlers } from './streams.js';
 import { stringHandlers } from './strings.js';
 import { transactionHandlers } from './transactions.js';
 import { zsetHandlers } from './zsets.js';
@@ -23,9 +26,12 @@ export const allHandlers: Record<string, Handler> = {
   ...hashHandlers,
   ...setHandlers,
   ...zsetHandlers,
+  ...streamHandlers,
   ...bitmapHandlers,
   ...hllHandlers,
   ...transactionHandlers,
   ...pubsubHandlers,
   ...sortHandlers,
+  ...geoHandlers,
+  ...dumpHandlers,
 };
