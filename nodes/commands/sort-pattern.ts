@@ -6,7 +6,7 @@
  * ends the search for '*' and "->".
  */
 import type { Client } from '../client.js';
-import type { DataObject } from '../keyspace/types.js';
+import type { Hash } from '../types/hash.js';
 import { lookupRead } from './keys-lookup.js';
 
 /** The C-string view of a pattern: everything before its first NUL. */
@@ -18,14 +18,6 @@ function cPrefix(s: string): string {
 /** Whether BY actually sorts: Redis skips sorting when the pattern has no '*'. */
 export function patternSorts(pattern: string): boolean {
   return cPrefix(pattern).includes('*');
-}
-
-/**
- * A hash's field value. Hashes are read through this narrow view so SORT needs nothing else of
- * the hash module; a value without `field()` (no hash type yet) reads as nothing.
- */
-interface HashFieldView extends DataObject {
-  field?(name: string): string | undefined;
 }
 
 export function lookupByPattern(c: Client, pattern: string, elem: string): string | null {
@@ -42,5 +34,5 @@ export function lookupByPattern(c: Client, pattern: string, elem: string): strin
   if (v === undefined) return null;
   if (field === null) return typeof v === 'string' ? v : null;
   if (typeof v === 'string' || v.type !== 'hash') return null;
-  return (v as HashFieldView).field?.(field) ?? null;
+  return (v as Hash).get(field) ?? null;
 }

@@ -2,13 +2,12 @@
  * SORT and SORT_RO with Redis 7.0's semantics (sort.c): numeric or ALPHA order with ties broken
  * bytewise, BY patterns (a pattern without '*' means "do not sort": lists and sorted sets keep
  * their order, reversed by DESC), LIMIT clamped as Redis clamps it, GET patterns, STORE.
- *
- * Lists are not part of this node yet: sorting one is impossible (no list values exist), and
- * STORE — whose result is a list — is limited to the empty result (which deletes the
- * destination, as Redis does); a non-empty STORE replies Err.sortStoreNoList.
+ * STORE writes a list (missing GET values as empty strings) or deletes the destination when the
+ * result is empty.
  */
 import { Err } from '../../lib/errors.js';
 import type { Client } from '../client.js';
+import { List } from '../types/list.js';
 import type { SetObject } from '../types/set.js';
 import type { ZSet } from '../types/zset.js';
 import { parseInt64 } from './args.js';
@@ -108,9 +107,15 @@ function compareItems(o: SortOptions): (a: Item, b: Item) => number {
   };
 }
 
-/** Elements in the value's own order: a sorted set's rank order (reversed by DESC), a set's. */
-function elements(v: SetObject | ZSet, desc: boolean): string[] {
+type Sortable = List | SetObject | ZSet;
+
+/** Elements in the value's own order: a list's or sorted set's (reversed by DESC), a set's. */
+function elements(v: Sortable, desc: boolean): string[] {
   if (v.type === 'set') return [...v.members()];
+  if (v.type === 'list') {
+    const out = [...v.values()];
+    return desc ? out.reverse() : out;
+  }
   const out: string[] = [];
   if (desc) for (let n = v.zsl.tail; n !== null; n = n.prev) out.push(n.member);
   else for (let n = v.zsl.first; n !== null; n = n.next[0]) out.push(n.member);
@@ -152,7 +157,7 @@ function sortGeneric(c: Client, argv: string[], readonly: boolean): void {
   if (v !== undefined && (typeof v === 'string' || (v.type !== 'set' && v.type !== 'zset' && v.type !== 'list'))) {
     return c.out.error(Err.wrongType);
   }
-  const value = v as SetObject | ZSet | undefined;
+  const value = v as Sortable | undefined;
   // Redis sorts a set even under BY nosort when storing, so the stored list is deterministic.
   if (!o.sort && value?.type === 'set' && o.store !== null) {
     o.sort = true;
@@ -182,9 +187,13 @@ function sortGeneric(c: Client, argv: string[], readonly: boolean): void {
 
 /** STORE: the rows become a list (missing GET values as ""); an empty result deletes the key. */
 function store(c: Client, dest: string, out: (string | null)[]): void {
-  if (out.length > 0) return c.out.error(Err.sortStoreNoList);
-  if (c.db.delete(dest)) c.server.dirty++;
-  c.out.int(0);
+  if (out.length > 0) {
+    c.db.set(dest, List.from(out.map((s) => s ?? '')));
+    c.server.dirty += out.length;
+  } else if (c.db.delete(dest)) {
+    c.server.dirty++;
+  }
+  c.out.int(out.length);
 }
 
 export const sortHandlers: Record<string, Handler> = {

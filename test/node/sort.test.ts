@@ -1,10 +1,12 @@
 /**
- * SORT and SORT_RO, differentially against a real redis-server 7.0 on sets and sorted sets
- * (lists are not part of the node yet). Set replies that keep the set's own (hash) order are
+ * SORT and SORT_RO, differentially against a real redis-server 7.0 on lists, sets and sorted
+ * sets, with BY/GET through strings and hash fields, and STORE. Set replies that keep the set's own (hash) order are
  * compared sorted; everything SORT orders is compared exactly.
  */
-import { describe, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { useDifferential, type Arg } from '../helpers/diff-harness.js';
+import { startNode } from '../helpers/node.js';
+import { RawClient, RespError } from '../helpers/raw-client.js';
 
 const h = useDifferential();
 const same = (...a: Arg[]) => h.same(...a);
@@ -86,6 +88,38 @@ describe('SORT BY and GET', () => {
   });
 });
 
+describe('SORT on lists and hash fields', () => {
+  it('lists: numeric, ALPHA, nosort keeps list order (DESC reverses), LIMIT', async () => {
+    await fixture();
+    await same('RPUSH', 'l', 5, 3, 'c', 1, 'a', 3, 'b', 10);
+    await same('SORT', 'l', 'ALPHA');
+    await same('SORT', 'l');
+    await same('RPUSH', 'ln', 5, 3, 1, 3, -2, '1.5', 10);
+    await same('SORT', 'ln');
+    await same('SORT', 'ln', 'DESC', 'LIMIT', 1, 3);
+    for (const [s, n] of [[0, 3], [2, 10], [6, 5], [7, 1], [-1, 2], [3, -1]]) {
+      await same('SORT', 'ln', 'BY', 'nosort', 'LIMIT', s, n);
+      await same('SORT', 'ln', 'BY', 'nosort', 'DESC', 'LIMIT', s, n);
+    }
+    await same('SORT', 'l', 'BY', 'nosort', 'GET', '#', 'GET', 'o_*');
+    await same('SORT_RO', 'l', 'BY', 'nosort', 'DESC');
+  });
+
+  it('BY and GET through hash fields (->)', async () => {
+    await same('RPUSH', 'ids', 1, 2, 3, 4);
+    await same('HSET', 'u_1', 'age', 30, 'name', 'ann');
+    await same('HSET', 'u_2', 'age', 20, 'name', 'bob');
+    await same('HSET', 'u_3', 'age', 25);
+    await same('SET', 'u_4', 'string, not a hash');
+    await same('SORT', 'ids', 'BY', 'u_*->age');
+    await same('SORT', 'ids', 'BY', 'u_*->age', 'DESC', 'GET', 'u_*->name', 'GET', '#', 'GET', 'u_*->missing');
+    await same('SORT', 'ids', 'BY', 'u_*->name', 'ALPHA', 'GET', 'u_*->name');
+    await same('SORT', 'ids', 'GET', 'u_*->', 'GET', 'u_*');
+    await same('SORT', 'ids', 'BY', 'u_*->age', 'GET', 'u_*->name', 'STORE', 'names');
+    await same('LRANGE', 'names', 0, -1);
+  });
+});
+
 describe('SORT errors and STORE', () => {
   it('syntax, LIMIT, WRONGTYPE, STORE on SORT_RO', async () => {
     await fixture();
@@ -97,10 +131,44 @@ describe('SORT errors and STORE', () => {
     ]) await same(...cmd);
   });
 
+  it('STORE writes a list (missing GET values as empty strings) and replaces any value', async () => {
+    await fixture();
+    await same('SET', 'dst', 'old');
+    await same('EXPIRE', 'dst', 100);
+    await same('SORT', 'z', 'BY', 'w_*', 'GET', '#', 'GET', 'o_*', 'STORE', 'dst');
+    await same('LRANGE', 'dst', 0, -1);
+    await same('TTL', 'dst');
+    await same('OBJECT', 'ENCODING', 'dst');
+    await same('SORT', 'nums', 'DESC', 'LIMIT', 1, 3, 'STORE', 'dst');
+    await same('LRANGE', 'dst', 0, -1);
+    // A set under BY nosort is sorted (ALPHA) when stored, so the stored list is deterministic.
+    await same('SORT', 'words', 'BY', 'nosort', 'STORE', 'dst');
+    await same('LRANGE', 'dst', 0, -1);
+    await same('SORT', 'words', 'BY', 'nosort', 'DESC', 'LIMIT', 0, 3, 'STORE', 'dst');
+    await same('LRANGE', 'dst', 0, -1);
+  });
+
   it('STORE of an empty result deletes the destination', async () => {
     await same('SET', 'dst', 'old');
     await same('SORT', 'missing', 'STORE', 'dst');
     await same('EXISTS', 'dst');
     await same('SORT', 'missing', 'STORE', 'dst');
+  });
+});
+
+describe('SORT in cluster mode', () => {
+  it('refuses BY patterns with * and GET, as Redis words it; BY nosort still works', async () => {
+    const node = await startNode(['--cluster-enabled', 'yes']);
+    const c = await RawClient.connect(node.port);
+    try {
+      await c.call('SADD', 's', 3, 1, 2);
+      expect(await c.call('SORT', 's', 'BY', 'w_*')).toEqual(new RespError('ERR BY option of SORT denied in Cluster mode.'));
+      expect(await c.call('SORT', 's', 'GET', '#')).toEqual(new RespError('ERR GET option of SORT denied in Cluster mode.'));
+      // A set under nosort comes in its own (intset: ascending) order; DESC does not apply.
+      expect(await c.call('SORT', 's', 'BY', 'nosort', 'DESC')).toEqual(['1', '2', '3']);
+    } finally {
+      c.close();
+      await node.stop();
+    }
   });
 });

@@ -1,0 +1,217 @@
+/**
+ * The Redis list: a deque of byte strings in a growable ring buffer. Pushes and pops at either end
+ * are O(1) (amortized over the rare resize) however long the list is, and index access is O(1);
+ * inserting or removing in the middle shifts the shorter side, O(n) as in Redis.
+ *
+ * OBJECT ENCODING follows Redis 7.2's rule for the default list-max-listpack-size -2: a list is a
+ * "listpack" while its packed form would take at most 8 KB, then a "quicklist"; it goes back to a
+ * listpack only once it has shrunk to half that, so it does not flip-flop at the boundary. The
+ * packed size is kept up to date per element, as Redis's lpBytes.
+ */
+import type { DataObject } from '../keyspace/types.js';
+import { parseInt64 } from '../commands/args.js';
+
+const MIN_CAPACITY = 8;
+/** list-max-listpack-size -2: at most 8 KB of listpack. */
+const LISTPACK_MAX_BYTES = 8192;
+/** A listpack's 6-byte header and its end byte. */
+const LISTPACK_OVERHEAD = 7;
+/** Per-node cost of a quicklist (node struct + listpack header), for MEMORY USAGE. */
+const QUICKLIST_NODE_BYTES = 32 + LISTPACK_OVERHEAD;
+
+export type End = 'left' | 'right';
+
+export class List implements DataObject {
+  readonly type = 'list';
+  private buf: string[];
+  private mask: number;
+  private head = 0;
+  private len = 0;
+  private packedBytes = LISTPACK_OVERHEAD;
+  private packed = true;
+
+  constructor(capacity = MIN_CAPACITY) {
+    let cap = MIN_CAPACITY;
+    while (cap < capacity) cap *= 2;
+    this.buf = new Array<string>(cap).fill('');
+    this.mask = cap - 1;
+  }
+
+  static from(values: Iterable<string>): List {
+    const l = new List();
+    for (const v of values) l.push('right', v);
+    return l;
+  }
+
+  get length(): number {
+    return this.len;
+  }
+
+  encoding(): string {
+    return this.packed ? 'listpack' : 'quicklist';
+  }
+
+  memoryUsage(): number {
+    const body = this.packedBytes - LISTPACK_OVERHEAD;
+    const nodes = this.packed ? 1 : Math.ceil(this.packedBytes / LISTPACK_MAX_BYTES);
+    return 16 + body + nodes * QUICKLIST_NODE_BYTES;
+  }
+
+  clone(): List {
+    return List.from(this.values());
+  }
+
+  *values(): IterableIterator<string> {
+    for (let i = 0; i < this.len; i++) yield this.buf[(this.head + i) & this.mask];
+  }
+
+  /** Element at a non-negative index below length. */
+  at(i: number): string {
+    return this.buf[(this.head + i) & this.mask];
+  }
+
+  setAt(i: number, v: string): void {
+    const slot = (this.head + i) & this.mask;
+    this.packedBytes += entryBytes(v) - entryBytes(this.buf[slot]);
+    this.buf[slot] = v;
+    this.refit();
+  }
+
+  push(end: End, v: string): void {
+    if (this.len === this.buf.length) this.resize(this.buf.length * 2);
+    if (end === 'left') {
+      this.head = (this.head - 1) & this.mask;
+      this.buf[this.head] = v;
+    } else {
+      this.buf[(this.head + this.len) & this.mask] = v;
+    }
+    this.len++;
+    this.packedBytes += entryBytes(v);
+    this.refit();
+  }
+
+  /** Removes and returns the element at one end; undefined when empty. */
+  pop(end: End): string | undefined {
+    if (this.len === 0) return undefined;
+    const slot = end === 'left' ? this.head : (this.head + this.len - 1) & this.mask;
+    const v = this.buf[slot];
+    this.buf[slot] = ''; // drop the reference
+    if (end === 'left') this.head = (this.head + 1) & this.mask;
+    this.len--;
+    this.packedBytes -= entryBytes(v);
+    this.shrinkIfSparse();
+    this.refit();
+    return v;
+  }
+
+  /** Inserts so that the new element ends up at index i (0 ≤ i ≤ length), moving the shorter side. */
+  insertAt(i: number, v: string): void {
+    if (this.len === this.buf.length) this.resize(this.buf.length * 2);
+    const { buf, mask } = this;
+    if (i < this.len / 2) {
+      this.head = (this.head - 1) & mask;
+      for (let j = 0; j < i; j++) buf[(this.head + j) & mask] = buf[(this.head + j + 1) & mask];
+    } else {
+      for (let j = this.len; j > i; j--) buf[(this.head + j) & mask] = buf[(this.head + j - 1) & mask];
+    }
+    buf[(this.head + i) & mask] = v;
+    this.len++;
+    this.packedBytes += entryBytes(v);
+    this.refit();
+  }
+
+  /** Calls visit for the elements at indexes start..end (inclusive, within bounds), in order. */
+  range(start: number, end: number, visit: (v: string) => void): void {
+    for (let i = start; i <= end; i++) visit(this.buf[(this.head + i) & this.mask]);
+  }
+
+  /** Drops `left` elements from the head and `right` from the tail. */
+  trim(left: number, right: number): void {
+    for (let i = 0; i < left; i++) this.pop('left');
+    for (let i = 0; i < right; i++) this.pop('right');
+  }
+
+  /**
+   * Removes elements equal to v, at most `limit` of them (0: all), scanning from the tail when
+   * fromTail. Returns how many were removed. O(n): the survivors are compacted in one pass.
+   */
+  removeMatching(v: string, limit: number, fromTail: boolean): number {
+    const drop = new Uint8Array(this.len);
+    let removed = 0;
+    for (let k = 0; k < this.len && (limit === 0 || removed < limit); k++) {
+      const i = fromTail ? this.len - 1 - k : k;
+      if (this.at(i) === v) {
+        drop[i] = 1;
+        removed++;
+      }
+    }
+    if (removed === 0) return 0;
+    const kept: string[] = [];
+    for (let i = 0; i < this.len; i++) if (!drop[i]) kept.push(this.at(i));
+    this.rebuild(kept);
+    return removed;
+  }
+
+  private rebuild(values: string[]): void {
+    let cap = MIN_CAPACITY;
+    while (cap < values.length) cap *= 2;
+    this.buf = new Array<string>(cap).fill('');
+    this.mask = cap - 1;
+    this.head = 0;
+    this.len = values.length;
+    this.packedBytes = LISTPACK_OVERHEAD;
+    for (let i = 0; i < values.length; i++) {
+      this.buf[i] = values[i];
+      this.packedBytes += entryBytes(values[i]);
+    }
+    this.refit();
+  }
+
+  /** Halves the buffer when three quarters are unused, so memory follows the length down. */
+  private shrinkIfSparse(): void {
+    const cap = this.buf.length;
+    if (cap > MIN_CAPACITY && this.len * 4 < cap) this.resize(cap / 2);
+  }
+
+  private resize(cap: number): void {
+    const next = new Array<string>(cap).fill('');
+    for (let i = 0; i < this.len; i++) next[i] = this.buf[(this.head + i) & this.mask];
+    this.buf = next;
+    this.mask = cap - 1;
+    this.head = 0;
+  }
+
+  private refit(): void {
+    if (this.packed) {
+      if (this.packedBytes > LISTPACK_MAX_BYTES) this.packed = false;
+    } else if (this.packedBytes <= LISTPACK_MAX_BYTES / 2) {
+      this.packed = true;
+    }
+  }
+}
+
+/** Bytes one element takes in a listpack: encoding header + payload + back-length. */
+export function entryBytes(s: string): number {
+  const enc = encodedBytes(s);
+  return enc + (enc < 128 ? 1 : enc < 16384 ? 2 : enc < 2097152 ? 3 : enc < 268435456 ? 4 : 5);
+}
+
+function encodedBytes(s: string): number {
+  const n = s.length;
+  if (n <= 20 && n > 0 && (s.charCodeAt(0) === 45 || (s.charCodeAt(0) >= 48 && s.charCodeAt(0) <= 57))) {
+    const v = parseInt64(s);
+    if (v !== null) return intBytes(v);
+  }
+  return n <= 63 ? 1 + n : n <= 4095 ? 2 + n : 5 + n;
+}
+
+/** Listpack integer encodings: 7-bit unsigned, then 13, 16, 24, 32 and 64-bit signed. */
+function intBytes(v: number | bigint): number {
+  if (typeof v === 'bigint') return 9;
+  if (v >= 0 && v <= 127) return 1;
+  if (v >= -4096 && v <= 4095) return 2;
+  if (v >= -32768 && v <= 32767) return 3;
+  if (v >= -8388608 && v <= 8388607) return 4;
+  if (v >= -2147483648 && v <= 2147483647) return 5;
+  return 9;
+}
