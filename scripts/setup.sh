@@ -28,5 +28,11 @@ fi
 
 if [ ! -d node_modules ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
   echo "setup: npm ci"
-  npm ci --no-audit --no-fund --loglevel=error
+  # npm 11.x refuses this lockfile ("Missing: @rollup/rollup-<other platform>"): it wants entries for
+  # every platform's optional rollup binary, which the registry's lockfile does not carry. npm 10
+  # installs the same locked tree, so fall back to it rather than to an unlocked `npm install`.
+  if ! npm ci --no-audit --no-fund --loglevel=error 2>/tmp/slotgate-npm-ci.log; then
+    echo "setup: npm ci failed ($(grep -m1 -o 'Missing: [^ ]*' /tmp/slotgate-npm-ci.log || echo see /tmp/slotgate-npm-ci.log)); retrying with npm 10"
+    npx -y npm@10 ci --no-audit --no-fund --loglevel=error
+  fi
 fi
