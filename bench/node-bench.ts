@@ -24,6 +24,9 @@ function arg(name: string, def: number): number {
 const ROUNDS = arg('rounds', 5);
 const REQUESTS = arg('requests', 200_000);
 const TESTS = 'SET,GET,INCR';
+/** Issue 3's data-type commands (redis-benchmark's built-in tests). */
+const TYPE_TESTS = 'LPUSH,LPOP,SADD,HSET,ZADD';
+const ZSET_MEMBERS = 1_000_000;
 
 async function startBoth(): Promise<Target[]> {
   const [p1, p2] = [await freePort(), await freePort()];
@@ -56,6 +59,45 @@ async function throughput(targets: Target[]): Promise<Row[]> {
     }
   }
   return [...rows.values()];
+}
+
+/** Data-type commands, plus ZRANGEBYSCORE … LIMIT 0 10 on a 1M-member sorted set. */
+async function typeThroughput(targets: Target[]): Promise<Row[]> {
+  for (const t of targets) await loadZset(t);
+  const rows = new Map<string, Row>();
+  const add = (test: string, target: string, r: { rps: number; p50: number; p99: number }) => {
+    const key = `${test}|${target}`;
+    const row = rows.get(key) ?? { test, target, rps: [], p50: [], p99: [] };
+    row.rps.push(r.rps);
+    row.p50.push(r.p50);
+    row.p99.push(r.p99);
+    rows.set(key, row);
+  };
+  for (let round = 0; round < ROUNDS; round++) {
+    const order = round % 2 === 0 ? targets : [...targets].reverse();
+    for (const t of order) {
+      for (const r of redisBenchmark(t.port, ['-c', '50', '-n', String(REQUESTS), '-r', '100000', '-d', '64', '-t', TYPE_TESTS])) add(r.test, t.name, r);
+      const zr = redisBenchmark(t.port, ['-c', '50', '-n', String(REQUESTS / 2), '-r', String(ZSET_MEMBERS), 'ZRANGEBYSCORE', 'bigzset', '__rand_int__', '+inf', 'LIMIT', '0', '10']);
+      add('ZRANGEBYSCORE 1M LIMIT 10', t.name, zr[0]);
+      // redis-benchmark 7.0 has no built-in XADD test: the same command by hand.
+      const xr = redisBenchmark(t.port, ['-c', '50', '-n', String(REQUESTS), '-r', '100000', 'XADD', 'bench-stream', '*', 'field', '__rand_int__']);
+      add('XADD', t.name, xr[0]);
+    }
+    process.stderr.write(`  types round ${round + 1}/${ROUNDS} done\n`);
+  }
+  return [...rows.values()];
+}
+
+/** bigzset: members m:0 … m:999999 with score = index, loaded in pipelined batches. */
+async function loadZset(t: Target): Promise<void> {
+  const c = new Redis({ port: t.port });
+  await c.del('bigzset');
+  for (let i = 0; i < ZSET_MEMBERS; i += 10_000) {
+    const args: (string | number)[] = [];
+    for (let j = i; j < i + 10_000; j++) args.push(j, `m:${j}`);
+    await c.zadd('bigzset', ...args);
+  }
+  c.disconnect();
 }
 
 /** Fresh servers (the throughput rounds leave heaps grown), then 1M keys × 64 B on each. */
@@ -107,7 +149,7 @@ function report(rows: Row[], mem: Map<string, { before: number; after: number }>
 async function main(): Promise<void> {
   const targets = await startBoth();
   try {
-    const rows = await throughput(targets);
+    const rows = [...(await throughput(targets)), ...(await typeThroughput(targets))];
     await Promise.all(targets.map(stopTarget));
     const mem = await memory();
     process.stdout.write(report(rows, mem) + '\n');

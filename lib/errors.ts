@@ -179,6 +179,25 @@ export const Err = {
   hashIncrNanOrInf: 'ERR value is NaN or Infinity',
   hrandfieldCountRange: 'ERR value is out of range, value must between -9223372036854775807 and 9223372036854775807',
   hrandfieldOutOfRange: 'ERR value is out of range',
+  // Cluster mode (nodes/commands/cluster.ts, nodes/cluster/).
+  clusterInvalidSlot: 'ERR Invalid slot',
+  clusterSlotOutOfRange: 'ERR Invalid or out of range slot',
+  clusterInvalidSlotOrCount: 'ERR Invalid slot or number of keys',
+  clusterSlotBusy: (slot: number) => `ERR Slot ${slot} is already busy`,
+  clusterSlotUnassigned: (slot: number) => `ERR Slot ${slot} is already unassigned`,
+  clusterSlotRepeated: (slot: number) => `ERR Slot ${slot} specified multiple times`,
+  clusterRangeReversed: (from: number, to: number) => `ERR start slot number ${from} is greater than end slot number ${to}`,
+  clusterNotOwner: (slot: number) => `ERR I'm not the owner of hash slot ${slot}`,
+  clusterAlreadyOwner: (slot: number) => `ERR I'm already the owner of hash slot ${slot}`,
+  clusterUnknownNodeAbout: (id: string) => `ERR I don't know about node ${id}`,
+  clusterUnknownNode: (id: string) => `ERR Unknown node ${id}`,
+  clusterStillHoldKeys: (slot: number) =>
+    `ERR Can't assign hashslot ${slot} to a different node while I still hold keys for this hash slot.`,
+  clusterBadSetslot: 'ERR Invalid CLUSTER SETSLOT action or number of arguments. Try CLUSTER HELP',
+  // slotgate's CLUSTER SETNODE (no Redis counterpart).
+  clusterInvalidNodeId: (id: string) => `ERR Invalid node id ${id}`,
+  clusterInvalidAddress: (addr: string) => `ERR Invalid node address specified: ${addr}`,
+  clusterSetnodeMyself: "ERR Can't set the address of myself",
 } as const;
 
 /** Redis lists up to 128 bytes of the arguments of an unknown command, each quoted. */

@@ -50,6 +50,10 @@ export class Client {
   watchDirty = false;
   /** True while EXEC runs the queue: blocking commands must not block. */
   inExec = false;
+  /** Cluster mode: ASKING was sent; admits the next command (or the next transaction) on an importing slot. */
+  asking = false;
+  /** Cluster mode: READONLY was sent (reads from replicas; replicas are not modelled yet). */
+  clusterReadonly = false;
   /** Channels + patterns + shard channels subscribed (RESP2 subscribed mode when > 0). */
   subscriptionCount = 0;
   /** When output first exceeded the soft limit of its class (client-output-buffer-limit). */

@@ -8,6 +8,7 @@ import { arityOk } from '../lib/commands/table.js';
 import { Err } from '../lib/errors.js';
 import type { Client } from './client.js';
 import type { NodeCommand } from './commands/registry.js';
+import { needsRouting, routeError } from './cluster/routing.js';
 
 /** Commands that run at once inside MULTI instead of being queued. */
 const NOT_QUEUED = new Set(['exec', 'discard', 'multi', 'watch', 'quit', 'reset']);
@@ -15,6 +16,13 @@ const NOT_QUEUED = new Set(['exec', 'discard', 'multi', 'watch', 'quit', 'reset'
 const SUBSCRIBED_OK = new Set(['subscribe', 'ssubscribe', 'unsubscribe', 'sunsubscribe', 'psubscribe', 'punsubscribe', 'ping', 'quit', 'reset']);
 
 export function execute(c: Client, argv: string[]): void {
+  if (c.server.cluster === null) return run(c, argv);
+  run(c, argv);
+  // ASKING admits one command, or one transaction (kept until EXEC/DISCARD), as in Redis.
+  if (c.asking && c.multi === null && argv[0].toLowerCase() !== 'asking') c.asking = false;
+}
+
+function run(c: Client, argv: string[]): void {
   const s = c.server;
   const cmd = resolve(c, argv);
   if (!cmd) return abortMulti(c);
@@ -23,10 +31,16 @@ export function execute(c: Client, argv: string[]): void {
     c.out.error(Err.noAuth);
     return abortMulti(c);
   }
+  if (s.cluster !== null && needsRouting(cmd.spec) && rejectedBySlot(c, cmd, argv)) return;
   const base = cmd.spec.parent?.name ?? cmd.spec.name;
   if (c.subscriptionCount > 0 && c.out.resp === 2 && !SUBSCRIBED_OK.has(base)) {
     c.out.error(`ERR Can't execute '${cmd.spec.name}': only (P|S)SUBSCRIBE / (P|S)UNSUBSCRIBE / PING / QUIT / RESET are allowed in this context`);
     return;
+  }
+  if (cmd.spec.flagSet.has('denyoom') && !s.evictor.enforce()) {
+    cmd.stats.rejected++;
+    c.out.error(Err.oom);
+    return abortMulti(c);
   }
   if (c.multi && !NOT_QUEUED.has(base)) {
     if (cmd.spec.flagSet.has('no_multi')) {
@@ -55,6 +69,25 @@ export function call(c: Client, cmd: NodeCommand, argv: string[]): void {
   if (c.out.errors !== errorsBefore) cmd.stats.failed++;
   s.stats.totalCommands++;
   s.afterCommand(c, cmd, argv, us, s.dirty !== dirtyBefore);
+}
+
+/**
+ * Cluster mode: replies MOVED/ASK/CROSSSLOT/… when this node must not serve the command's keys.
+ * Checked before MULTI queueing (a rejected queued command aborts the transaction) and again by
+ * EXEC over the whole queue (a rejected EXEC discards it), as Redis does.
+ */
+function rejectedBySlot(c: Client, cmd: NodeCommand, argv: string[]): boolean {
+  const err = routeError(c, c.server.cluster!, cmd.spec, argv);
+  if (err === null) return false;
+  cmd.stats.rejected++;
+  c.out.error(err);
+  if (cmd.spec.name === 'exec' && c.multi) {
+    c.multi = null;
+    c.server.watches.unwatchAll(c);
+  } else {
+    abortMulti(c);
+  }
+  return true;
 }
 
 /** A command rejected while queueing makes EXEC fail with EXECABORT, as in Redis. */

@@ -59,9 +59,10 @@ const SECTIONS: Record<string, Section> = {
   memory: (s) => {
     const m = process.memoryUsage();
     const max = s.config.get<number>('maxmemory');
+    const used = s.evictor.usedMemory();
     return [
-      ['used_memory', m.heapUsed + m.external + m.arrayBuffers],
-      ['used_memory_human', human(m.heapUsed + m.external + m.arrayBuffers)],
+      ['used_memory', used],
+      ['used_memory_human', human(used)],
       ['used_memory_rss', m.rss],
       ['used_memory_rss_human', human(m.rss)],
       ['used_memory_peak', m.rss],

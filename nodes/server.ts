@@ -12,11 +12,14 @@ import { DEFAULT_LIMITS, type ParserLimits } from '../lib/resp/parser.js';
 import { BlockingManager } from './blocking.js';
 import { WatchManager } from './transactions.js';
 import { PubSub } from './pubsub.js';
+import { Evictor } from './eviction.js';
 import { Client } from './client.js';
 import { buildRegistry, type NodeCommand } from './commands/registry.js';
 import { allHandlers } from './commands/index.js';
 import type { NodeConfigExtras } from './config.js';
 import { Db, type KeyspaceHooks } from './keyspace/db.js';
+import { ClusterState } from './cluster/state.js';
+import { SlotIndex } from './cluster/slot-index.js';
 import { ActiveExpirer } from './keyspace/expire.js';
 import { Slowlog } from './slowlog.js';
 import { ServerStats } from './stats.js';
@@ -35,9 +38,12 @@ export class NodeServer extends EventEmitter {
   readonly blocking = new BlockingManager();
   readonly watches = new WatchManager();
   readonly pubsub = new PubSub();
+  readonly evictor = new Evictor(this);
   readonly runId = randomBytes(20).toString('hex');
   readonly startedAt = Date.now();
   readonly log: Logger;
+  /** Slot ownership and peers when `cluster-enabled yes`, else null (plain Redis-compatible server). */
+  readonly cluster: ClusterState | null = null;
   commands: Map<string, NodeCommand>;
   /**
    * Dispatch lookup: the same commands under lower- and upper-case names, so the common spellings
@@ -69,6 +75,10 @@ export class NodeServer extends EventEmitter {
     config.onChange('loglevel', (v) => (this.log.level = v as LogLevel));
     const hooks = this.keyspaceHooks();
     this.dbs = Array.from({ length: config.get<number>('databases') }, (_, i) => new Db(i, hooks));
+    if (config.get<boolean>('cluster-enabled')) {
+      this.cluster = new ClusterState(() => ({ host: this.announceHost(), port: this.port }));
+      this.dbs[0].slotIndex = new SlotIndex();
+    }
     this.commands = buildRegistry(allHandlers, extras.renames);
     this.commandLookup = new Map();
     for (const [name, cmd] of this.commands) {
@@ -106,6 +116,13 @@ export class NodeServer extends EventEmitter {
     if (this.blocking.count > 0) this.blocking.signal(db, key);
     if (this.watches.count > 0) this.watches.touch(db, key);
     if (this.listenerCount('modified') > 0) this.emit('modified', db, key);
+  }
+
+  /** The address other nodes and clients reach this one at: the first bind address. */
+  private announceHost(): string {
+    const first = this.config.get<string[]>('bind')[0] ?? '127.0.0.1';
+    const host = normalizeBind(first.replace(/^-/, ''));
+    return host === '0.0.0.0' || host === '::' ? '127.0.0.1' : host;
   }
 
   parserLimits(): ParserLimits {
@@ -273,6 +290,7 @@ export class NodeServer extends EventEmitter {
     if (this.stopping) return;
     this.stopping = true;
     if (this.cron) clearInterval(this.cron);
+    this.evictor.stop();
     // close() waits for open connections to end, so drop the clients before awaiting it.
     const closed = this.sockets.map((l) => new Promise<void>((r) => l.close(() => r())));
     for (const c of [...this.clients.values()]) c.close();

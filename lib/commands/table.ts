@@ -5,6 +5,7 @@
  * so arities and key positions match the reference exactly.
  */
 import raw from './redis-commands.json' with { type: 'json' };
+import { slotgateSubcommands } from './slotgate-commands.js';
 
 export interface KeySpec {
   flags: string[];
@@ -54,7 +55,8 @@ function build(r: RawCommand, parent?: CommandSpec): CommandSpec {
   };
   if (r.subcommands) {
     const subs = new Map<string, CommandSpec>();
-    for (const s of r.subcommands) subs.set(s.name.slice(s.name.indexOf('|') + 1), build(s, spec));
+    const extra = (slotgateSubcommands[r.name] ?? []) as unknown as RawCommand[];
+    for (const s of [...r.subcommands, ...extra]) subs.set(s.name.slice(s.name.indexOf('|') + 1), build(s, spec));
     (spec as { subcommands?: Map<string, CommandSpec> }).subcommands = subs;
   }
   return spec;

@@ -1,5 +1,6 @@
 /** Every handler the node has, by Redis's full command name ("get", "config|get"). */
 import { bitmapHandlers } from './bitmaps.js';
+import { clusterHandlers } from './cluster.js';
 import { connectionHandlers } from './connection.js';
 import { dumpHandlers } from './dump.js';
 import { geoHandlers } from './geo.js';
@@ -11,6 +12,7 @@ import type { Handler } from './registry.js';
 import { serverHandlers } from './server.js';
 import { setHandlers } from './sets.js';
 import { sortHandlers } from './sort.js';
+import { memoryHandlers } from './memory.js';
 import { pubsubHandlers } from './pubsub.js';
 import { streamHandlers } from './streams.js';
 import { stringHandlers } from './strings.js';
@@ -31,7 +33,9 @@ export const allHandlers: Record<string, Handler> = {
   ...hllHandlers,
   ...transactionHandlers,
   ...pubsubHandlers,
+  ...memoryHandlers,
   ...sortHandlers,
   ...geoHandlers,
   ...dumpHandlers,
+  ...clusterHandlers,
 };

@@ -5,6 +5,7 @@
 import { Dict } from './dict.js';
 import type { Value } from './types.js';
 import { lfuInit, lfuTouch, lruClock } from './lru.js';
+import type { SlotIndex } from '../cluster/slot-index.js';
 
 export interface KeyspaceHooks {
   /** A key's value changed or it was deleted/expired (Redis: signalModifiedKey). */
@@ -28,6 +29,8 @@ export class Db {
   private clocks = new Uint32Array(1024);
   /** Stats for INFO keyspace. */
   avgTtl = 0;
+  /** Keys per hash slot; set on database 0 in cluster mode only (one check per insert/delete). */
+  slotIndex: SlotIndex | undefined;
 
   constructor(
     readonly id: number,
@@ -61,7 +64,9 @@ export class Db {
    * Stores a value. Clears any TTL unless keepTtl (SET KEEPTTL, in-place updates of aggregates).
    */
   set(key: string, val: Value, keepTtl = false): void {
+    const sizeBefore = this.dict.size;
     const slot = this.dict.set(key, val);
+    if (this.slotIndex && this.dict.size > sizeBefore) this.slotIndex.add(key);
     this.growClocks(slot);
     this.clocks[slot] = this.freshClock();
     if (!keepTtl && this.expires.size > 0) this.expires.delete(key);
@@ -76,6 +81,7 @@ export class Db {
   delete(key: string): boolean {
     const vacated = this.dict.delete(key);
     if (vacated < 0) return false;
+    if (this.slotIndex) this.slotIndex.remove(key);
     this.clocks[vacated] = this.clocks[this.dict.size];
     if (this.expires.size > 0) this.expires.delete(key);
     this.hooks.modified(this, key);
@@ -85,6 +91,7 @@ export class Db {
   clear(): void {
     this.hooks.emptied(this);
     this.dict.clear();
+    this.slotIndex?.clear();
     this.expires = new Map();
     this.clocks = new Uint32Array(1024);
   }
@@ -98,6 +105,8 @@ export class Db {
     (other as unknown as { dict: Dict<Value> }).dict = d;
     [this.expires, other.expires] = [other.expires, this.expires];
     [this.clocks, other.clocks] = [other.clocks, this.clocks];
+    // Indexes follow their keys (SWAPDB is refused in cluster mode; this keeps them coherent anyway).
+    [this.slotIndex, other.slotIndex] = [other.slotIndex, this.slotIndex];
   }
 
   getExpire(key: string): number | undefined {

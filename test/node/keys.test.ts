@@ -547,12 +547,15 @@ describe('cluster mode', () => {
     const n = await startNode(['--cluster-enabled', 'yes']);
     const c = await RawClient.connect(n.port);
     try {
+      // A slot-aware node serves only slots it owns, and keys of one command must share a slot.
+      expect(await c.call('CLUSTER', 'ADDSLOTSRANGE', '0', '16383')).toBe('OK');
       await c.call('SET', 'k', 'v');
       const err = async (...cmd: string[]) => ((await c.call(...cmd)) as RespError).message;
       expect(await err('MOVE', 'k', '1')).toBe('ERR MOVE is not allowed in cluster mode');
       expect(await err('SWAPDB', '0', '1')).toBe('ERR SWAPDB is not allowed in cluster mode');
-      expect(await err('COPY', 'k', 'k2', 'DB', '1')).toBe('ERR Copying to another database is not allowed in cluster mode');
-      expect(await c.call('COPY', 'k', 'k2', 'DB', '0')).toBe(1);
+      expect(await err('COPY', '{k}', '{k}2', 'DB', '1')).toBe('ERR Copying to another database is not allowed in cluster mode');
+      expect(await c.call('SET', '{k}', 'v')).toBe('OK');
+      expect(await c.call('COPY', '{k}', '{k}2', 'DB', '0')).toBe(1);
     } finally {
       c.close();
       await n.stop();

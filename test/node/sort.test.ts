@@ -161,6 +161,8 @@ describe('SORT in cluster mode', () => {
     const node = await startNode(['--cluster-enabled', 'yes']);
     const c = await RawClient.connect(node.port);
     try {
+      // A slot-aware node serves only the slots it owns.
+      expect(await c.call('CLUSTER', 'ADDSLOTSRANGE', '0', '16383')).toBe('OK');
       await c.call('SADD', 's', 3, 1, 2);
       expect(await c.call('SORT', 's', 'BY', 'w_*')).toEqual(new RespError('ERR BY option of SORT denied in Cluster mode.'));
       expect(await c.call('SORT', 's', 'GET', '#')).toEqual(new RespError('ERR GET option of SORT denied in Cluster mode.'));
