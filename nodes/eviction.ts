@@ -41,7 +41,13 @@ export class Evictor {
   private freedSinceGc = 0;
   private observer?: PerformanceObserver;
 
-  constructor(private readonly server: NodeServer) {}
+  /** maxmemory, kept current by a config listener: enforce() runs before every write command. */
+  private max = 0;
+
+  constructor(private readonly server: NodeServer) {
+    this.max = server.config.get<number>('maxmemory');
+    server.config.onChange('maxmemory', (v) => (this.max = v as number));
+  }
 
   /** Starts watching GCs (only while maxmemory is set, so the default costs nothing). */
   private watchGc(): void {
@@ -68,7 +74,7 @@ export class Evictor {
 
   /** Evicts until under maxmemory; false when over the limit and nothing may be evicted. */
   enforce(): boolean {
-    const max = this.server.config.get<number>('maxmemory');
+    const max = this.max;
     if (max === 0) return true;
     this.watchGc();
     const policy = this.server.config.get<string>('maxmemory-policy');

@@ -38,7 +38,7 @@ export class NodeServer extends EventEmitter {
   readonly blocking = new BlockingManager();
   readonly watches = new WatchManager();
   readonly pubsub = new PubSub();
-  readonly evictor = new Evictor(this);
+  readonly evictor: Evictor;
   readonly runId = randomBytes(20).toString('hex');
   readonly startedAt = Date.now();
   readonly log: Logger;
@@ -58,6 +58,8 @@ export class NodeServer extends EventEmitter {
   activeExpire = true;
   /** Read on every command: cached here instead of a config lookup per call. */
   private slowlogThreshold: number;
+  /** LFU tuning while an LFU maxmemory-policy is selected, else null (read on every key access). */
+  private lfuParams: { logFactor: number; decayTime: number } | null = null;
   private sockets: net.Server[] = [];
   private nextClientId = 1;
   private cron?: NodeJS.Timeout;
@@ -88,7 +90,15 @@ export class NodeServer extends EventEmitter {
     this.outputLimits = parseOutputLimits(config.get<string[]>('client-output-buffer-limit'));
     config.onChange('client-output-buffer-limit', (v) => (this.outputLimits = parseOutputLimits(v as string[])));
     config.onChange('hz', () => this.startCron());
+    this.evictor = new Evictor(this);
     this.slowlogThreshold = config.get<number>('slowlog-log-slower-than');
+    const updateLfu = () => {
+      this.lfuParams = config.get<string>('maxmemory-policy').endsWith('lfu')
+        ? { logFactor: config.get<number>('lfu-log-factor'), decayTime: config.get<number>('lfu-decay-time') }
+        : null;
+    };
+    updateLfu();
+    for (const p of ['maxmemory-policy', 'lfu-log-factor', 'lfu-decay-time']) config.onChange(p, updateLfu);
     config.onChange('slowlog-log-slower-than', (v) => (this.slowlogThreshold = v as number));
   }
 
@@ -104,10 +114,8 @@ export class NodeServer extends EventEmitter {
       },
       now: () => Date.now(),
       mayExpire: () => true,
-      lfu: () => {
-        if (!this.config.get<string>('maxmemory-policy').endsWith('lfu')) return null;
-        return { logFactor: this.config.get<number>('lfu-log-factor'), decayTime: this.config.get<number>('lfu-decay-time') };
-      },
+      // Asked on every key access: answered from a field the config listeners keep current.
+      lfu: () => this.lfuParams,
     };
   }
 
@@ -115,7 +123,6 @@ export class NodeServer extends EventEmitter {
   keyModified(db: Db, key: string): void {
     if (this.blocking.count > 0) this.blocking.signal(db, key);
     if (this.watches.count > 0) this.watches.touch(db, key);
-    if (this.listenerCount('modified') > 0) this.emit('modified', db, key);
   }
 
   /** The address other nodes and clients reach this one at: the first bind address. */
