@@ -61,14 +61,31 @@ export function call(c: Client, cmd: NodeCommand, argv: string[]): void {
   const dirtyBefore = s.dirty;
   const errorsBefore = c.out.errors;
   c.lastCmd = cmd.spec.name;
+  const mark = c.out.length;
   const t0 = performance.now();
-  cmd.handler!(c, argv);
+  try {
+    cmd.handler!(c, argv);
+  } catch (e) {
+    handlerFailed(c, cmd, e, mark);
+  }
   const us = Math.round((performance.now() - t0) * 1000);
   cmd.stats.calls++;
   cmd.stats.usec += us;
   if (c.out.errors !== errorsBefore) cmd.stats.failed++;
   s.stats.totalCommands++;
   s.afterCommand(c, cmd, argv, us, s.dirty !== dirtyBefore);
+}
+
+/**
+ * A bug in one handler must not take the server down for every other client. Its partial reply is
+ * dropped, the client gets an error and is disconnected (its protocol state may be inconsistent).
+ */
+function handlerFailed(c: Client, cmd: NodeCommand, e: unknown, mark: number): void {
+  const err = e instanceof Error ? e : new Error(String(e));
+  c.server.log.warning(`Internal error in '${cmd.spec.name}' for client ${c.addr}: ${err.stack ?? err.message}`);
+  c.out.truncate(mark);
+  c.out.error(`ERR internal error in '${cmd.spec.name}': ${err.message}`);
+  c.closeAfterReply = true;
 }
 
 /**

@@ -133,3 +133,22 @@ describe('hostile but well-formed clients', () => {
     s.destroy();
   });
 });
+
+test('a handler that throws fails only its own client, with an error reply', async () => {
+  const cmd = node.server.commands.get('echo')!;
+  const original = cmd.handler;
+  cmd.handler = () => {
+    throw new Error('boom');
+  };
+  try {
+    const c = await RawClient.connect(node.port);
+    expect(await c.call('ECHO', 'x')).toEqual(new RespError("ERR internal error in 'echo': boom"));
+    await c.waitClosed();
+    await stillServing();
+  } finally {
+    cmd.handler = original;
+  }
+  const again = await RawClient.connect(node.port);
+  expect(await again.call('ECHO', 'ok')).toBe('ok');
+  again.close();
+});
