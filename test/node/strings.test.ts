@@ -619,21 +619,21 @@ describe('LCS', () => {
 
 describe('expiry options actually expire', () => {
   it('SET PX, PSETEX, SET PXAT and GETEX PX: gone after the time passes', async () => {
-    await same('SET', 'a', 'v', 'PX', 300);
-    await same('PSETEX', 'b', 300, 'v');
-    await same('SET', 'c', 'v', 'PXAT', Date.now() + 300);
+    await same('SET', 'a', 'v', 'PX', 1000);
+    await same('PSETEX', 'b', 1000, 'v');
+    await same('SET', 'c', 'v', 'PXAT', Date.now() + 1000);
     await same('SET', 'd', 'v');
-    await same('GETEX', 'd', 'PX', 300);
-    await same('SET', 'e', 'v', 'PX', 300);
+    await same('GETEX', 'd', 'PX', 1000);
+    await same('SET', 'e', 'v', 'PX', 1000);
     await same('SET', 'e', 'w', 'KEEPTTL');
-    await same('SET', 'f', 'v', 'PX', 300);
+    await same('SET', 'f', 'v', 'PX', 1000);
     await same('SET', 'f', 'w'); // clears the TTL: f stays
     for (const k of ['a', 'b', 'c', 'd', 'e']) expect(await d.ours.call('GET', k), k).not.toBeNull();
     await waitUntil(async () => {
       for (const k of ['a', 'b', 'c', 'd', 'e']) if ((await d.ours.call('GET', k)) !== null) return false;
       return true;
-    }, 3000, 'keys with a 300 ms TTL to expire');
-    await waitUntil(async () => (await d.ref.call('GET', 'e')) === null, 3000, 'redis to expire its keys');
+    }, 10000, 'keys with a 1000 ms TTL to expire');
+    await waitUntil(async () => (await d.ref.call('GET', 'e')) === null, 10000, 'redis to expire its keys');
     for (const k of ['a', 'b', 'c', 'd', 'e', 'f']) await same('GET', k);
   });
 
