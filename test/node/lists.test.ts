@@ -9,49 +9,31 @@
  */
 import { Redis } from 'ioredis';
 import { createClient } from 'redis';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { List } from '../../nodes/types/list.js';
 import { waitUntil } from '../helpers/guarded-process.js';
-import { startNode, type InProcessNode } from '../helpers/node.js';
+import type { InProcessNode } from '../helpers/node.js';
 import { RawClient, type Reply } from '../helpers/raw-client.js';
-import { Differ, startRedis, type RedisServer } from '../helpers/redis-server.js';
-import { rawBytes, type Arg } from '../helpers/resp-bytes.js';
+import type { Differ, RedisServer } from '../helpers/redis-server.js';
+import { useDifferential, type Arg } from '../helpers/diff-harness.js';
 
+const h = useDifferential();
 let node: InProcessNode;
 let redis: RedisServer;
 let d: Differ;
-
-beforeAll(async () => {
-  [node, redis] = await Promise.all([startNode(), startRedis()]);
-  d = await Differ.connect(node.port, redis.port);
-});
-
-afterAll(async () => {
-  d?.close();
-  await Promise.all([node?.stop(), redis?.stop()]);
-});
-
-beforeEach(async () => {
-  await d.both('FLUSHALL');
+// The harness starts both servers and empties them before every test; short names for the file.
+beforeAll(() => {
+  ({ node, redis, d } = h);
 });
 
 /** Sends one command to both servers and expects the same reply; returns it. */
-async function same(...args: Arg[]): Promise<Reply> {
-  const { ours, ref } = await d.both(...args);
-  expect(ours, args.join(' ')).toEqual(ref);
-  return ref;
-}
+const same = (...args: Arg[]): Promise<Reply> => h.same(...args);
 
 async function sameAll(cmds: Arg[][]): Promise<void> {
   for (const cmd of cmds) await same(...cmd);
 }
 
-async function sameBytes(cmds: Arg[][], resp3 = true): Promise<string> {
-  const ours = await rawBytes(node.port, cmds, resp3);
-  const ref = await rawBytes(redis.port, cmds, resp3);
-  expect(ours, JSON.stringify(cmds)).toEqual(ref);
-  return ref;
-}
+const sameBytes = (cmds: Arg[][], resp3 = true): Promise<string> => h.sameBytes(cmds, resp3);
 
 const BIG = '9223372036854775807';
 const SMALL = '-9223372036854775808';

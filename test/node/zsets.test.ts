@@ -8,52 +8,31 @@
  */
 import { Redis } from 'ioredis';
 import { createClient } from 'redis';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { ZSet } from '../../nodes/types/zset.js';
 import { waitUntil } from '../helpers/guarded-process.js';
-import { startNode, type InProcessNode } from '../helpers/node.js';
+import type { InProcessNode } from '../helpers/node.js';
 import { RawClient, type Reply } from '../helpers/raw-client.js';
-import { rawBytes } from '../helpers/resp-bytes.js';
-import { Differ, startRedis, type RedisServer } from '../helpers/redis-server.js';
+import type { Differ, RedisServer } from '../helpers/redis-server.js';
+import { useDifferential, type Arg } from '../helpers/diff-harness.js';
 
+const h = useDifferential();
 let node: InProcessNode;
 let redis: RedisServer;
 let d: Differ;
-
-beforeAll(async () => {
-  [node, redis] = await Promise.all([startNode(), startRedis()]);
-  d = await Differ.connect(node.port, redis.port);
+// The harness starts both servers and empties them before every test; short names for the file.
+beforeAll(() => {
+  ({ node, redis, d } = h);
 });
-
-afterAll(async () => {
-  d?.close();
-  await Promise.all([node?.stop(), redis?.stop()]);
-});
-
-beforeEach(async () => {
-  await d.both('FLUSHALL');
-});
-
-type Arg = string | number;
 
 /** Sends one command to both servers and expects the same reply; returns it. */
-async function same(...args: Arg[]): Promise<Reply> {
-  const { ours, ref } = await d.both(...args);
-  expect(ours, args.join(' ')).toEqual(ref);
-  return ref;
-}
+const same = (...args: Arg[]): Promise<Reply> => h.same(...args);
 
 async function sameAll(cmds: Arg[][]): Promise<void> {
   for (const cmd of cmds) await same(...cmd);
 }
 
-
-async function sameBytes(cmds: Arg[][], resp3 = true): Promise<string> {
-  const ours = await rawBytes(node.port, cmds, resp3);
-  const ref = await rawBytes(redis.port, cmds, resp3);
-  expect(ours, JSON.stringify(cmds)).toEqual(ref);
-  return ref;
-}
+const sameBytes = (cmds: Arg[][], resp3 = true): Promise<string> => h.sameBytes(cmds, resp3);
 
 /** Deterministic pseudo-random numbers (mulberry32), so a failing case can be replayed. */
 function rng(seed: number): () => number {
