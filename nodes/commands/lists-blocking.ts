@@ -12,7 +12,7 @@ import type { End, List } from '../types/list.js';
 import { listShrank, moveOne, parseEnd, parseMpop, popManyWithKey } from './list-ops.js';
 import { writeTyped } from './lookup.js';
 import type { Handler } from './registry.js';
-import { parseTimeoutMs } from './zset-pop.js';
+import { parseTimeoutMs } from './timeout-arg.js';
 
 /** What serving a key does: pop and reply, in the command's shape. */
 type Serve = (c: Client, key: string, list: List) => void;

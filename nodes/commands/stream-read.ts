@@ -12,8 +12,6 @@ import { ID_MAX, ID_ZERO, type StreamId } from '../types/stream-id.js';
 import type { Handler } from './registry.js';
 import { int64OrReply, readStream, replyEntry, replyId, strictIdOrReply } from './stream-args.js';
 
-/** setTimeout's limit: longer blocks wait forever (as good as, for a test or a client). */
-const MAX_TIMER_MS = 2 ** 31 - 1;
 
 interface ReadArgs {
   blockMs: number | null;
@@ -236,7 +234,7 @@ function block(c: Client, a: ReadArgs): void {
   const db = c.db;
   c.server.blocking.block(c, {
     keys: a.keys,
-    timeoutMs: a.blockMs! > MAX_TIMER_MS ? 0 : a.blockMs!,
+    timeoutMs: a.blockMs!,
     tryServe: () => {
       for (let i = 0; i < a.keys.length; i++) {
         const v = db.get(a.keys[i]);
