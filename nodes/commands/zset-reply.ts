@@ -4,17 +4,10 @@
  * in RESP2 and, like Redis 7, an array of [member, score] pairs in RESP3, so clients keep order.
  */
 import type { Client } from '../client.js';
-import { formatScore } from './zset-number.js';
 
 export interface Entry {
   readonly member: string;
   readonly score: number;
-}
-
-export function replyScore(c: Client, d: number): void {
-  const s = formatScore(d);
-  if (c.out.resp === 3) c.out.raw(',' + s + '\r\n');
-  else c.out.bulk(s);
 }
 
 /** Header for n entries: nested pairs when `nested`, else flat (doubled with scores). */
@@ -25,7 +18,7 @@ export function entriesHeader(c: Client, n: number, withScores: boolean, nested:
 export function replyEntry(c: Client, e: Entry, withScores: boolean, nested: boolean): void {
   if (withScores && nested) c.out.array(2);
   c.out.bulk(e.member);
-  if (withScores) replyScore(c, e.score);
+  if (withScores) c.out.double(e.score);
 }
 
 /** A list of entries, pairs nested in RESP3 (ZRANGE, ZUNION, ZRANDMEMBER … WITHSCORES). */

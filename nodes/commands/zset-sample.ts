@@ -12,7 +12,8 @@ import { readTyped } from './lookup.js';
 import { parseScanCursor, parseScanOptions } from './keys-scan.js';
 import type { Handler } from './registry.js';
 import { parseInt64 } from './args.js';
-import { formatListpackScore, formatScore } from './zset-number.js';
+import { formatDouble } from '../../lib/resp/double.js';
+import { formatListpackScore } from './zset-number.js';
 import { entriesHeader, replyEntries, replyEntry, type Entry } from './zset-reply.js';
 
 function zscan(c: Client, argv: string[]): void {
@@ -35,7 +36,7 @@ function zscan(c: Client, argv: string[]): void {
   if (z.isListpack) {
     for (let n = z.zsl.first; n !== null; n = n.next[0]) visit(n.member, formatListpackScore(n.score));
   } else {
-    next = z.dict.scan(Number(cursor), opts.count, (m, s) => visit(m, formatScore(s)));
+    next = z.dict.scan(Number(cursor), opts.count, (m, s) => visit(m, formatDouble(s)));
   }
   c.out.array(2);
   c.out.bulk(String(next));

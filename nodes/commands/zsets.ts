@@ -11,7 +11,6 @@ import type { Handler } from './registry.js';
 import { parseScore } from './zset-number.js';
 import { zsetPopHandlers } from './zset-pop.js';
 import { zsetRangeHandlers } from './zset-range.js';
-import { replyScore } from './zset-reply.js';
 import { zsetSampleHandlers } from './zset-sample.js';
 import { zsetSetOpHandlers } from './zset-setops.js';
 
@@ -97,7 +96,7 @@ function zaddGeneric(c: Client, argv: string[], incr: boolean): void {
 function zaddReply(c: Client, a: ZaddArgs, added: number, changed: number, score: number | null): void {
   if (a.flags.incr) {
     if (score === null) c.out.nil();
-    else replyScore(c, score);
+    else c.out.double(score);
   } else {
     c.out.int(a.ch ? added + changed : added);
   }
@@ -128,7 +127,7 @@ function zscore(c: Client, argv: string[]): void {
   if (z === null) return;
   const s = z?.score(argv[2]);
   if (s === undefined) c.out.nil();
-  else replyScore(c, s);
+  else c.out.double(s);
 }
 
 function zmscore(c: Client, argv: string[]): void {
@@ -138,7 +137,7 @@ function zmscore(c: Client, argv: string[]): void {
   for (let i = 2; i < argv.length; i++) {
     const s = z?.score(argv[i]);
     if (s === undefined) c.out.nil();
-    else replyScore(c, s);
+    else c.out.double(s);
   }
 }
 
