@@ -40,7 +40,12 @@ const BIG_BULK = 32 * 1024;
  */
 const MAX_STRING = (1 << 29) - 24;
 
-export type CommandSink = (argv: string[]) => void;
+/**
+ * `raw` is the command's original bytes when the parser was asked to keep them (the proxy forwards
+ * them unchanged) and the command arrived as one multibulk within the buffered bytes; null for
+ * inline commands and for commands carried by a big bulk (the proxy re-encodes those).
+ */
+export type CommandSink = (argv: string[], raw: Buffer | null) => void;
 
 export class RequestParser {
   private buf: Buffer = Buffer.alloc(0);
@@ -54,10 +59,14 @@ export class RequestParser {
   private bigFill = 0;
   /** Set after a protocol error: the connection is being closed, input is ignored. */
   failed = false;
+  /** Offset in buf of the current multibulk's `*` (keepRaw only), -1 when unknown. */
+  private cmdStart = -1;
 
   constructor(
     private readonly sink: CommandSink,
     public limits: ParserLimits = DEFAULT_LIMITS,
+    /** Hand the sink each command's original bytes (the proxy); costs nothing when false. */
+    private readonly keepRaw = false,
   ) {}
 
   /** Bytes buffered but not yet consumed (for CLIENT LIST qbuf and memory accounting). */
@@ -73,12 +82,18 @@ export class RequestParser {
     if (this.failed) return;
     if (this.big) chunk = this.fillBig(chunk);
     if (chunk.length === 0) return;
-    if (this.pos >= this.buf.length) {
+    if (this.keepRaw && this.remaining > 0 && this.cmdStart >= 0) {
+      // Mid-command: keep its bytes from the `*` so they can still be forwarded whole.
+      this.buf = Buffer.concat([this.buf.subarray(this.cmdStart), chunk]);
+      this.pos -= this.cmdStart;
+      this.cmdStart = 0;
+    } else if (this.pos >= this.buf.length) {
       this.buf = chunk;
+      this.pos = 0;
     } else {
       this.buf = Buffer.concat([this.buf.subarray(this.pos), chunk]);
+      this.pos = 0;
     }
-    this.pos = 0;
     try {
       this.parse();
     } catch (e) {
@@ -123,6 +138,7 @@ export class RequestParser {
     if (Number.isNaN(n) || n > this.limits.maxMultibulkLen) {
       throw new ProtocolError('Protocol error: invalid multibulk length');
     }
+    this.cmdStart = this.pos;
     this.pos = nl + 1;
     if (n <= 0) return true; // `*0` and `*-1` are empty requests: skipped, as Redis does
     this.remaining = n;
@@ -161,8 +177,9 @@ export class RequestParser {
       if (n >= BIG_BULK) this.startBig(buf.subarray(this.pos));
       return false;
     }
-    this.pushArg(buf.latin1Slice(this.pos, this.pos + n));
+    const arg = buf.latin1Slice(this.pos, this.pos + n);
     this.pos += n + 2;
+    this.pushArg(arg);
     return true;
   }
 
@@ -172,7 +189,8 @@ export class RequestParser {
     if (--this.remaining === 0) {
       const argv = this.argv;
       this.argv = [];
-      this.sink(argv);
+      const raw = this.keepRaw && this.cmdStart >= 0 ? this.buf.subarray(this.cmdStart, this.pos) : null;
+      this.sink(argv, raw);
     }
   }
 
@@ -183,6 +201,7 @@ export class RequestParser {
   private startBig(have: Buffer): void {
     this.big = [Buffer.from(have)];
     this.bigFill = have.length;
+    this.cmdStart = -1;
     this.buf = Buffer.alloc(0);
     this.pos = 0;
   }
@@ -215,7 +234,7 @@ export class RequestParser {
     this.pos = nl + 1;
     const argv = splitInlineArgs(line);
     if (argv === null) throw new ProtocolError('Protocol error: unbalanced quotes in request');
-    if (argv.length > 0) this.sink(argv);
+    if (argv.length > 0) this.sink(argv, null);
     return true;
   }
 }

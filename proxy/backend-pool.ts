@@ -1,0 +1,115 @@
+/**
+ * The proxy's connections to backends: per server and protocol version, a few shared, multiplexed
+ * connections (a session always uses the same one, so its commands to one server stay in order),
+ * plus private connections handed out for blocking commands, WATCH/MULTI and Pub/Sub. A failed
+ * shared connection is replaced after a backoff; until then requests to it fail fast.
+ */
+import type { BackendState } from './stats.js';
+import { BackendConn, type BackendOptions } from './backend.js';
+
+export interface PoolOptions {
+  /** Shared connections per (server, protocol). */
+  connsPerBackend: number;
+  password?: string;
+  username?: string;
+  connectTimeoutMs: number;
+}
+
+const BACKOFF_MIN_MS = 50;
+const BACKOFF_MAX_MS = 2000;
+
+/** The shared connections to one server for one protocol version. */
+class Slot {
+  conns: (BackendConn | null)[];
+  backoffMs = BACKOFF_MIN_MS;
+  retryAt = 0;
+  failures = 0;
+  constructor(n: number) {
+    this.conns = new Array(n).fill(null);
+  }
+}
+
+export class BackendPool {
+  private readonly slots = new Map<string, Slot>();
+  private readonly privates = new Set<BackendConn>();
+  private closed = false;
+
+  constructor(private readonly opts: PoolOptions) {}
+
+  /** The shared connection a session uses for `addr` (same session → same connection). */
+  shared(addr: string, resp: 2 | 3, sessionId: number): BackendConn {
+    const key = resp === 2 ? addr : `${addr}|3`;
+    let slot = this.slots.get(key);
+    if (!slot) {
+      slot = new Slot(this.opts.connsPerBackend);
+      this.slots.set(key, slot);
+    }
+    const i = sessionId % slot.conns.length;
+    const conn = slot.conns[i];
+    if (conn && (!conn.dead || Date.now() < slot.retryAt)) return conn;
+    return (slot.conns[i] = this.open(addr, resp, slot));
+  }
+
+  private open(addr: string, resp: 2 | 3, slot: Slot): BackendConn {
+    const conn = new BackendConn(addr, {
+      ...this.baseOptions(resp),
+      onClose: (c) => {
+        if (this.closed) return;
+        slot.failures++;
+        // A connection that never came up backs off harder; one that worked retries quickly.
+        slot.backoffMs = c.connected ? BACKOFF_MIN_MS : Math.min(BACKOFF_MAX_MS, slot.backoffMs * 2);
+        slot.retryAt = Date.now() + slot.backoffMs;
+      },
+    });
+    return conn;
+  }
+
+  private baseOptions(resp: 2 | 3): BackendOptions {
+    const { password, username, connectTimeoutMs } = this.opts;
+    return { resp, password, username, connectTimeoutMs };
+  }
+
+  /** A connection of the caller's own (blocking commands, transactions, Pub/Sub); caller closes it. */
+  private(addr: string, resp: 2 | 3, onPush?: (frame: Buffer) => void, onClose?: (c: BackendConn) => void): BackendConn {
+    const conn = new BackendConn(addr, {
+      ...this.baseOptions(resp),
+      onPush,
+      onClose: (c) => {
+        this.privates.delete(c);
+        onClose?.(c);
+      },
+    });
+    if (this.closed) conn.close();
+    else this.privates.add(conn);
+    return conn;
+  }
+
+  states(): BackendState[] {
+    const byAddr = new Map<string, BackendState>();
+    const state = (addr: string) => {
+      let s = byAddr.get(addr);
+      if (!s) byAddr.set(addr, (s = { addr, connected: false, inflight: 0, sharedConns: 0, privateConns: 0, failures: 0 }));
+      return s;
+    };
+    for (const [key, slot] of this.slots) {
+      const s = state(key.split('|')[0]);
+      s.failures += slot.failures;
+      for (const c of slot.conns) {
+        if (!c || c.dead) continue;
+        s.sharedConns++;
+        s.inflight += c.inflight;
+        if (c.connected) s.connected = true;
+      }
+    }
+    for (const c of this.privates) state(c.addr).privateConns++;
+    return [...byAddr.values()];
+  }
+
+  close(): void {
+    this.closed = true;
+    for (const slot of this.slots.values()) for (const c of slot.conns) c?.close();
+    for (const c of this.privates) c.close();
+    this.slots.clear();
+    this.privates.clear();
+  }
+}

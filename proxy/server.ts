@@ -1,0 +1,195 @@
+/**
+ * The proxy process: accepts sessions (maxclients, idle timeout), holds the routing table (swapped
+ * whole on every change), the backend pool and the counters, and shuts down gracefully (stop
+ * accepting, drain in-flight replies within a bound, close).
+ */
+import net from 'node:net';
+import { EventEmitter } from 'node:events';
+import { Err } from '../lib/errors.js';
+import { Logger } from '../lib/log.js';
+import { DEFAULT_LIMITS, type ParserLimits } from '../lib/resp/parser.js';
+import { BackendPool } from './backend-pool.js';
+import { buildProxyCommands, type LocalHandler, type ProxyCommand } from './commands/table.js';
+import { connectionHandlers } from './commands/connection.js';
+import { keyspaceHandlers } from './commands/keyspace.js';
+import { infoHandlers } from './commands/info.js';
+import { ProxySlowlog, slowlogHandlers } from './commands/slowlog.js';
+import { transactionHandlers } from './transaction.js';
+import type { RouteTable } from './route-table.js';
+import { Session } from './session.js';
+import { CommandStats, ProxyStats } from './stats.js';
+
+export interface ProxyOptions {
+  host: string;
+  port: number;
+  /** Static mode: masters to split the slots over (empty in store mode). */
+  backends: string[];
+  requirepass: string;
+  backendPassword: string;
+  maxclients: number;
+  /** Idle session timeout in seconds (0: never). */
+  timeout: number;
+  /** Largest bulk argument accepted (proto-max-bulk-len). */
+  maxBulkLen: number;
+  connsPerBackend: number;
+  connectTimeoutMs: number;
+  slowlogSlowerThanUs: number;
+  slowlogMaxLen: number;
+  /** Bound on the drain at shutdown. */
+  shutdownDrainMs: number;
+}
+
+export const DEFAULT_PROXY_OPTIONS: ProxyOptions = {
+  host: '127.0.0.1',
+  port: 19000,
+  backends: [],
+  requirepass: '',
+  backendPassword: '',
+  maxclients: 10000,
+  timeout: 0,
+  maxBulkLen: 512 * 1024 * 1024,
+  connsPerBackend: 2,
+  connectTimeoutMs: 1000,
+  slowlogSlowerThanUs: 10000,
+  slowlogMaxLen: 128,
+  shutdownDrainMs: 5000,
+};
+
+const LOCAL: Record<string, LocalHandler> = {
+  ...connectionHandlers,
+  ...keyspaceHandlers,
+  ...infoHandlers,
+  ...slowlogHandlers,
+  ...transactionHandlers,
+};
+
+export class ProxyServer extends EventEmitter {
+  readonly stats = new ProxyStats();
+  readonly commands: Map<string, ProxyCommand>;
+  readonly sessions = new Map<number, Session>();
+  readonly pool: BackendPool;
+  readonly slowlog: ProxySlowlog;
+  readonly log = new Logger('notice', 'P', '');
+  readonly startedAt = Date.now();
+  /** Counted under pseudo-commands: protocol errors, unknown commands, pushed messages. */
+  readonly protocolStats = this.stats.command('(protocol-error)');
+  readonly unknownStats = this.stats.command('(unknown)');
+  readonly pushStats = new CommandStats();
+  readonly parserLimits: ParserLimits;
+  table: RouteTable | null = null;
+  /** Masters in group-id order (SCAN's group index, fan-outs). */
+  private masterList: string[] = [];
+  port = 0;
+  private listener: net.Server | null = null;
+  private nextId = 1;
+  private cron: NodeJS.Timeout | null = null;
+  private stopping = false;
+
+  constructor(readonly opts: ProxyOptions) {
+    super();
+    this.commands = buildProxyCommands(LOCAL, this.stats);
+    this.pool = new BackendPool({
+      connsPerBackend: opts.connsPerBackend,
+      password: opts.backendPassword,
+      connectTimeoutMs: opts.connectTimeoutMs,
+    });
+    this.stats.backends = () => this.pool.states();
+    this.slowlog = new ProxySlowlog(opts.slowlogMaxLen);
+    this.parserLimits = { ...DEFAULT_LIMITS, maxBulkLen: opts.maxBulkLen };
+  }
+
+  get slowlogThresholdUs(): number {
+    return this.opts.slowlogSlowerThanUs;
+  }
+
+  /** Applies a new table atomically: requests routed after this call use it. */
+  setTable(t: RouteTable): void {
+    this.table = t;
+    this.stats.slotsEpoch = t.epoch;
+    this.masterList = [...t.groups.values()].sort((a, b) => a.id - b.id).flatMap((g) => (g.master ? [g.master] : []));
+    this.emit('table', t);
+  }
+
+  masterOf(slot: number): string | null {
+    const t = this.table;
+    if (t === null) return null;
+    const g = t.groups.get(t.slotGroup[slot]);
+    return g ? g.master : null;
+  }
+
+  anyMaster(): string | null {
+    return this.masterList[0] ?? null;
+  }
+
+  masters(): string[] {
+    return this.masterList;
+  }
+
+  /** A backend answered MOVED: the table is stale (store mode re-reads; the request is retried). */
+  tableStale(slot: number, addr: string): void {
+    this.emit('stale', slot, addr);
+  }
+
+  async listen(): Promise<void> {
+    const srv = net.createServer({ noDelay: true }, (sock) => this.accept(sock));
+    srv.maxConnections = 65535;
+    await new Promise<void>((resolve, reject) => {
+      srv.once('error', reject);
+      srv.listen({ host: this.opts.host, port: this.opts.port, backlog: 511 }, () => {
+        srv.removeListener('error', reject);
+        resolve();
+      });
+    });
+    srv.on('error', (e) => this.log.warning(`Accept error: ${e.message}`));
+    this.listener = srv;
+    this.port = (srv.address() as net.AddressInfo).port;
+    this.cron = setInterval(() => this.closeIdle(), 1000);
+    this.cron.unref();
+  }
+
+  private accept(sock: net.Socket): void {
+    sock.on('error', () => sock.destroy());
+    if (this.stopping) return void sock.destroy();
+    if (this.sessions.size >= this.opts.maxclients) {
+      this.stats.sessionsRejected++;
+      sock.end(`-${Err.maxClients}\r\n`);
+      return;
+    }
+    const s = new Session(this, sock, this.nextId++);
+    this.sessions.set(s.id, s);
+    this.stats.sessionsTotal++;
+    this.stats.sessionsOpen = this.sessions.size;
+  }
+
+  removeSession(s: Session): void {
+    this.sessions.delete(s.id);
+    this.stats.sessionsOpen = this.sessions.size;
+  }
+
+  private closeIdle(): void {
+    const timeout = this.opts.timeout;
+    if (timeout <= 0) return;
+    const now = Date.now();
+    for (const s of this.sessions.values()) {
+      const waiting = s.blockingConns.size > 0 || (s.pubsub !== null && s.pubsub.count > 0);
+      if (!waiting && now - s.lastInteraction > timeout * 1000) s.close();
+    }
+  }
+
+  /** Stops accepting, lets in-flight requests finish (bounded), then closes everything. */
+  async stop(): Promise<void> {
+    if (this.stopping) return;
+    this.stopping = true;
+    if (this.cron) clearInterval(this.cron);
+    const closed = this.listener ? new Promise<void>((r) => this.listener!.close(() => r())) : Promise.resolve();
+    for (const s of this.sessions.values()) s.closeAfterReply();
+    const deadline = Date.now() + this.opts.shutdownDrainMs;
+    while (this.sessions.size > 0 && Date.now() < deadline && [...this.sessions.values()].some((s) => s.busy)) {
+      await new Promise((r) => setTimeout(r, 10));
+    }
+    for (const s of [...this.sessions.values()]) s.close();
+    this.pool.close();
+    await closed;
+    this.emit('stopped');
+  }
+}

@@ -1,0 +1,184 @@
+/**
+ * Transactions, blocking commands and Pub/Sub through proxies over three groups (two proxies for
+ * Pub/Sub: a PUBLISH through one reaches subscribers on the other).
+ */
+import { afterAll, beforeAll, beforeEach, describe, expect, test } from 'vitest';
+import Redis from 'ioredis';
+import { startNode, type InProcessNode } from '../helpers/node.js';
+import { startStaticProxy, type InProcessProxy } from '../helpers/proxy.js';
+import { RawClient, RespError } from '../helpers/raw-client.js';
+
+let nodes: InProcessNode[] = [];
+let p1: InProcessProxy;
+let p2: InProcessProxy;
+let r: Redis;
+const extra: Redis[] = [];
+
+function client(port = p1.port): Redis {
+  const c = new Redis({ port });
+  extra.push(c);
+  return c;
+}
+
+beforeAll(async () => {
+  nodes = await Promise.all([startNode(), startNode(), startNode()]);
+  p1 = await startStaticProxy(nodes.map((n) => n.port));
+  p2 = await startStaticProxy(nodes.map((n) => n.port));
+  r = client();
+});
+
+afterAll(async () => {
+  extra.forEach((c) => c.disconnect());
+  await p1?.stop();
+  await p2?.stop();
+  await Promise.all(nodes.map((n) => n.stop()));
+});
+
+beforeEach(async () => {
+  await r.flushall();
+});
+
+describe('transactions', () => {
+  test('MULTI/EXEC on one slot runs atomically and returns every reply', async () => {
+    const res = await r.multi().set('{t}a', '1').incr('{t}a').get('{t}a').exec();
+    expect(res).toEqual([[null, 'OK'], [null, 2], [null, '2']]);
+  });
+
+  test('keys in different slots inside MULTI: CROSSSLOT, then EXECABORT', async () => {
+    const c = await RawClient.connect(p1.port);
+    try {
+      expect(await c.call('MULTI')).toBe('OK');
+      expect(await c.call('SET', 'a', '1')).toBe('QUEUED');
+      const e = await c.call('SET', 'b', '1');
+      expect((e as RespError).message).toMatch(/^CROSSSLOT/);
+      const x = await c.call('EXEC');
+      expect((x as RespError).message).toBe('EXECABORT Transaction discarded because of previous errors.');
+      expect(await c.call('GET', 'a')).toBe(null);
+    } finally {
+      c.close();
+    }
+  });
+
+  test('queue-time errors abort EXEC as in Redis; DISCARD and nesting errors', async () => {
+    const c = await RawClient.connect(p1.port);
+    try {
+      await c.call('MULTI');
+      expect((await c.call('NOSUCHCMD') as RespError).message).toMatch(/^ERR unknown command/);
+      expect((await c.call('EXEC') as RespError).message).toMatch(/^EXECABORT/);
+      expect((await c.call('EXEC') as RespError).message).toBe('ERR EXEC without MULTI');
+      expect((await c.call('DISCARD') as RespError).message).toBe('ERR DISCARD without MULTI');
+      await c.call('MULTI');
+      expect((await c.call('MULTI') as RespError).message).toBe('ERR MULTI calls can not be nested');
+      expect(await c.call('DISCARD')).toBe('OK');
+    } finally {
+      c.close();
+    }
+  });
+
+  test('a runtime error inside EXEC is one element of the reply', async () => {
+    await r.set('{t}s', 'str');
+    const res = await r.multi().incr('{t}s').set('{t}b', 'x').exec();
+    expect(res![0][0]).toBeInstanceOf(Error);
+    expect(res![1]).toEqual([null, 'OK']);
+  });
+
+  test('WATCH: a write by another client between WATCH and EXEC makes EXEC return nil', async () => {
+    const other = client();
+    const c = await RawClient.connect(p1.port);
+    try {
+      await r.set('{w}k', '1');
+      expect(await c.call('WATCH', '{w}k')).toBe('OK');
+      await other.set('{w}k', '2');
+      await c.call('MULTI');
+      await c.call('SET', '{w}k', '3');
+      expect(await c.call('EXEC')).toBe(null);
+      expect(await r.get('{w}k')).toBe('2');
+      // Without interference it commits.
+      await c.call('WATCH', '{w}k');
+      await c.call('MULTI');
+      await c.call('SET', '{w}k', '4');
+      expect(await c.call('EXEC')).toEqual(['OK']);
+      expect(await r.get('{w}k')).toBe('4');
+    } finally {
+      c.close();
+    }
+  });
+});
+
+describe('blocking commands', () => {
+  test('BLPOP waits on its own connection and is woken by a push from another proxy', async () => {
+    const waiter = client();
+    const pending = waiter.blpop('q', 5);
+    // Other sessions are not blocked meanwhile.
+    expect(await r.ping()).toBe('PONG');
+    const pusher = client(p2.port);
+    await pusher.rpush('q', 'job');
+    expect(await pending).toEqual(['q', 'job']);
+  });
+
+  test('BLPOP times out with nil as Redis does', async () => {
+    const waiter = client();
+    expect(await waiter.blpop('never', 0.1)).toBe(null);
+  });
+
+  test('commands pipelined after a blocking one run after it, in order', async () => {
+    const waiter = client();
+    const p = waiter.pipeline().brpop('q2', 5).get('after').exec();
+    await client().set('after', 'x');
+    await r.lpush('q2', 'v');
+    expect(await p).toEqual([[null, ['q2', 'v']], [null, 'x']]);
+  });
+});
+
+describe('pub/sub across proxies', () => {
+  test('PUBLISH through one proxy reaches SUBSCRIBE and PSUBSCRIBE on the other', async () => {
+    const sub = client(p2.port);
+    const got: string[] = [];
+    sub.on('message', (ch, msg) => got.push(`${ch}:${msg}`));
+    sub.on('pmessage', (pat, ch, msg) => got.push(`${pat}|${ch}:${msg}`));
+    expect(await sub.subscribe('news', 'sport')).toBe(2);
+    expect(await sub.psubscribe('n*')).toBe(3);
+    const pub = client(p1.port);
+    expect(await pub.publish('news', 'hello')).toBe(2);
+    expect(await pub.publish('sport', 'goal')).toBe(1);
+    expect(await pub.publish('nothing-here', 'x')).toBe(1);
+    await waitFor(() => got.length === 4);
+    expect(got.sort()).toEqual(['n*|news:hello', 'n*|nothing-here:x', 'news:hello', 'sport:goal']);
+    expect(await sub.punsubscribe('n*')).toBe(2);
+    // ioredis resolves a bare UNSUBSCRIBE when the count reaches 0 (as with one Redis).
+    expect(await sub.unsubscribe()).toBe(0);
+  });
+
+  test('RESP2 subscribed mode refuses other commands with Redis error', async () => {
+    const c = await RawClient.connect(p1.port);
+    try {
+      expect(await c.call('SUBSCRIBE', 'ch')).toEqual(['subscribe', 'ch', 1]);
+      expect(((await c.call('GET', 'x')) as RespError).message).toBe(
+        "ERR Can't execute 'get': only (P|S)SUBSCRIBE / (P|S)UNSUBSCRIBE / PING / QUIT / RESET are allowed in this context",
+      );
+      expect(await c.call('PING')).toEqual(['pong', '']);
+      expect(await c.call('UNSUBSCRIBE')).toEqual(['unsubscribe', 'ch', 0]);
+      expect(await c.call('GET', 'x')).toBe(null);
+    } finally {
+      c.close();
+    }
+  });
+
+  test('SSUBSCRIBE / SPUBLISH by slot', async () => {
+    const sub = client(p2.port);
+    const got: string[] = [];
+    sub.on('smessage', (ch: string, msg: string) => got.push(`${ch}:${msg}`));
+    await sub.ssubscribe('{s}a');
+    expect(await client().spublish('{s}a', 'm1')).toBe(1);
+    await waitFor(() => got.length === 1);
+    expect(got).toEqual(['{s}a:m1']);
+  });
+});
+
+async function waitFor(cond: () => boolean, ms = 5000): Promise<void> {
+  const end = Date.now() + ms;
+  while (!cond()) {
+    if (Date.now() > end) throw new Error('condition not met in time');
+    await new Promise((r) => setTimeout(r, 5));
+  }
+}
