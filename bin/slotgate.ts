@@ -4,15 +4,18 @@
  * as those components land.
  */
 import { runNode } from '../nodes/main.js';
+import { runProxy } from '../proxy/main.js';
 
 const USAGE = `Usage: slotgate <command> [options]
 
 Commands:
   node [redis.conf] [--directive value ...]   run a storage node (redis.conf-style configuration)
+  proxy --backends h:p,… | --store URL --cluster NAME [options]   run a proxy (slotgate proxy --help)
 
 Examples:
   slotgate node --port 7001
   slotgate node ./redis.conf --port 7002 --requirepass secret
+  slotgate proxy --port 19000 --backends 127.0.0.1:7001,127.0.0.1:7002
 `;
 
 async function main(argv: string[]): Promise<void> {
@@ -20,6 +23,9 @@ async function main(argv: string[]): Promise<void> {
   switch (cmd) {
     case 'node':
       await runNode(rest);
+      return;
+    case 'proxy':
+      await runProxy(rest);
       return;
     case undefined:
     case '-h':

@@ -98,6 +98,13 @@ export class ProxyServer extends EventEmitter {
     this.parserLimits = { ...DEFAULT_LIMITS, maxBulkLen: opts.maxBulkLen };
   }
 
+  /** A command or subcommand by its full name ("get", "client|list"). */
+  command(fullName: string): ProxyCommand {
+    const [name, sub] = fullName.split('|');
+    const cmd = this.commands.get(name)!;
+    return sub === undefined ? cmd : cmd.subs!.get(sub)!;
+  }
+
   get slowlogThresholdUs(): number {
     return this.opts.slowlogSlowerThanUs;
   }

@@ -90,7 +90,24 @@ export class Session implements ReplySink, Flushable {
     this.execute(argv, raw);
   }
 
+  /**
+   * A bug in one command's handling must not take the proxy down for everyone: the session gets
+   * an error and is closed (its reply order can no longer be trusted), the others go on.
+   */
   private execute(argv: string[], raw: Buffer | null): void {
+    try {
+      this.dispatch(argv, raw);
+    } catch (e) {
+      const err = e instanceof Error ? e : new Error(String(e));
+      this.server.log.warning(`Internal error in '${argv[0]}' for session ${this.addr}: ${err.stack ?? err.message}`);
+      this.localReply().error(`ERR slotgate proxy internal error in '${argv[0]}': ${err.message}`);
+      this.endLocal(this.server.unknownStats);
+      this.closeAfterFlush = true;
+      this.sock.pause();
+    }
+  }
+
+  private dispatch(argv: string[], raw: Buffer | null): void {
     const cmd = this.resolve(argv);
     if (cmd === null) return;
     this.lastCmd = cmd.spec.name;

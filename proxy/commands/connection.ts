@@ -10,7 +10,7 @@ import type { LocalHandler } from './table.js';
 const VERSION = '7.0.15';
 
 function stats(s: Session, name: string) {
-  return s.server.commands.get(name)!.stats;
+  return s.server.command(name).stats;
 }
 
 function done(s: Session, name: string): void {

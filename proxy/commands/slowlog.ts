@@ -44,7 +44,7 @@ export class ProxySlowlog {
 }
 
 const get: LocalHandler = (s, argv) => {
-  const cmd = s.server.commands.get('slowlog')!.subs!.get('get')!;
+  const cmd = s.server.command('slowlog|get');
   let n = 10;
   if (argv.length === 3) {
     if (!/^-?\d+$/.test(argv[2])) return s.fail(cmd, 'ERR value is not an integer or out of range');
@@ -71,11 +71,11 @@ export const slowlogHandlers: Record<string, LocalHandler> = {
   'slowlog|get': get,
   'slowlog|len': (s) => {
     s.localReply().int(s.server.slowlog.length);
-    s.endLocal(s.server.commands.get('slowlog')!.subs!.get('len')!.stats);
+    s.endLocal(s.server.command('slowlog|len').stats);
   },
   'slowlog|reset': (s) => {
     s.server.slowlog.reset();
     s.localReply().ok();
-    s.endLocal(s.server.commands.get('slowlog')!.subs!.get('reset')!.stats);
+    s.endLocal(s.server.command('slowlog|reset').stats);
   },
 };
