@@ -5,12 +5,15 @@
  */
 import { runNode } from '../nodes/main.js';
 import { runProxy } from '../proxy/main.js';
+import { runUp } from './up.js';
 
 const USAGE = `Usage: slotgate <command> [options]
 
 Commands:
   node [redis.conf] [--directive value ...]   run a storage node (redis.conf-style configuration)
   proxy --backends h:p,… | --store URL --cluster NAME [options]   run a proxy (slotgate proxy --help)
+  up [--groups 3] [--base-port 7001] [--proxy-port 19000] [--admin-port 11080] [--dir D]
+                                              a local deployment: nodes + a proxy, one command
 
 Examples:
   slotgate node --port 7001
@@ -26,6 +29,9 @@ async function main(argv: string[]): Promise<void> {
       return;
     case 'proxy':
       await runProxy(rest);
+      return;
+    case 'up':
+      await runUp(rest);
       return;
     case undefined:
     case '-h':

@@ -13,6 +13,13 @@ export interface PoolOptions {
   password?: string;
   username?: string;
   connectTimeoutMs: number;
+  /**
+   * A shared connection with requests outstanding and no reply for this long is declared dead:
+   * its requests fail instead of hanging (blocking commands use private connections, exempt).
+   */
+  stallTimeoutMs: number;
+  /** Requests outstanding on one shared connection beyond which new ones fail fast. */
+  maxInflight: number;
 }
 
 const BACKOFF_MIN_MS = 50;
@@ -33,12 +40,27 @@ export class BackendPool {
   private readonly slots = new Map<string, Slot>();
   private readonly privates = new Set<BackendConn>();
   private closed = false;
+  private readonly watchdog: NodeJS.Timeout;
 
-  constructor(private readonly opts: PoolOptions) {}
+  constructor(private readonly opts: PoolOptions) {
+    this.watchdog = setInterval(() => this.checkStalls(), Math.max(100, Math.min(1000, opts.stallTimeoutMs / 4)));
+    this.watchdog.unref();
+  }
+
+  private checkStalls(): void {
+    const now = Date.now();
+    for (const slot of this.slots.values()) {
+      for (const c of slot.conns) {
+        if (c && !c.dead && c.inflight > 0 && now - c.progressAt > this.opts.stallTimeoutMs) {
+          c.fail(`no reply for ${this.opts.stallTimeoutMs} ms`);
+        }
+      }
+    }
+  }
 
   /** The shared connection a session uses for `addr` (same session → same connection). */
-  shared(addr: string, resp: 2 | 3, sessionId: number): BackendConn {
-    const key = resp === 2 ? addr : `${addr}|3`;
+  shared(addr: string, resp: 2 | 3, sessionId: number, readonly = false): BackendConn {
+    const key = `${addr}|${resp}${readonly ? 'r' : ''}`;
     let slot = this.slots.get(key);
     if (!slot) {
       slot = new Slot(this.opts.connsPerBackend);
@@ -47,12 +69,13 @@ export class BackendPool {
     const i = sessionId % slot.conns.length;
     const conn = slot.conns[i];
     if (conn && (!conn.dead || Date.now() < slot.retryAt)) return conn;
-    return (slot.conns[i] = this.open(addr, resp, slot));
+    return (slot.conns[i] = this.open(addr, resp, slot, readonly));
   }
 
-  private open(addr: string, resp: 2 | 3, slot: Slot): BackendConn {
+  private open(addr: string, resp: 2 | 3, slot: Slot, readonly: boolean): BackendConn {
     const conn = new BackendConn(addr, {
       ...this.baseOptions(resp),
+      readonly,
       onClose: (c) => {
         if (this.closed) return;
         slot.failures++;
@@ -65,8 +88,8 @@ export class BackendPool {
   }
 
   private baseOptions(resp: 2 | 3): BackendOptions {
-    const { password, username, connectTimeoutMs } = this.opts;
-    return { resp, password, username, connectTimeoutMs };
+    const { password, username, connectTimeoutMs, maxInflight } = this.opts;
+    return { resp, password, username, connectTimeoutMs, maxInflight };
   }
 
   /** A connection of the caller's own (blocking commands, transactions, Pub/Sub); caller closes it. */
@@ -107,6 +130,7 @@ export class BackendPool {
 
   close(): void {
     this.closed = true;
+    clearInterval(this.watchdog);
     for (const slot of this.slots.values()) for (const c of slot.conns) c?.close();
     for (const c of this.privates) c.close();
     this.slots.clear();

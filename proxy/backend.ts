@@ -20,17 +20,21 @@ export interface BackendOptions {
   password?: string;
   username?: string;
   connectTimeoutMs: number;
+  /** Requests outstanding beyond which `overloaded` says new ones should fail fast. */
+  maxInflight: number;
   /** Pub/Sub connections: every frame goes here instead of to a waiting request. */
   onPush?: (frame: Buffer) => void;
+  /** Replica connections: READONLY first (cluster-mode replicas serve reads only after it). */
+  readonly?: boolean;
   onClose?: (conn: BackendConn) => void;
 }
 
 /** Internal requests (AUTH, HELLO) whose errors make the connection unusable. */
 class HandshakeStep implements ReplyTarget {
-  constructor(private readonly conn: BackendConn, private readonly what: string) {}
+  constructor(private readonly conn: BackendConn, private readonly what: string, private readonly optional = false) {}
   onReply(frame: Buffer): void {
     const err = errorText(frame);
-    if (err !== null) this.conn.fail(`${this.what} refused: ${err}`);
+    if (err !== null && !this.optional) this.conn.fail(`${this.what} refused: ${err}`);
   }
   onFail(): void {}
 }
@@ -66,11 +70,25 @@ export class BackendConn implements Flushable {
       this.send(encodeCommand(args), new HandshakeStep(this, 'AUTH'));
     }
     if (opts.resp === 3) this.send(encodeCommand(['HELLO', '3']), new HandshakeStep(this, 'HELLO 3'));
+    // A plain (non-cluster) replica refuses READONLY but serves reads anyway: not fatal.
+    if (opts.readonly) this.send(encodeCommand(['READONLY']), new HandshakeStep(this, 'READONLY', true));
   }
+
+  /** When the oldest unanswered request was sent (or a reply last arrived), for stall detection. */
+  progressAt = 0;
 
   /** Requests written and not yet answered. */
   get inflight(): number {
     return this.waiting.length - this.head;
+  }
+
+  /** Bounded in-flight per backend connection: callers fail new requests fast instead of queueing. */
+  get overloaded(): boolean {
+    return this.waiting.length - this.head >= this.opts.maxInflight;
+  }
+
+  overloadError(): string {
+    return `ERR slotgate: backend ${this.addr} overloaded (${this.inflight} requests outstanding)`;
   }
 
   /** Queues a request; a dead connection fails it at once. */
@@ -79,7 +97,10 @@ export class BackendConn implements Flushable {
       target?.onFail(this.errorMessage());
       return;
     }
-    if (target) this.waiting.push(target);
+    if (target) {
+      if (this.waiting.length === this.head) this.progressAt = Date.now();
+      this.waiting.push(target);
+    }
     this.out.push(raw);
     if (this.out.length === 1) scheduleFlush(this);
   }
@@ -141,6 +162,7 @@ export class BackendConn implements Flushable {
     }
     const target = this.waiting[this.head];
     this.waiting[this.head++] = undefined as unknown as ReplyTarget;
+    this.progressAt = Date.now();
     if (this.head === this.waiting.length) {
       this.waiting.length = 0;
       this.head = 0;

@@ -24,6 +24,8 @@ Options:
   --timeout SECONDS      close idle sessions (default 0: never)
   --proto-max-bulk-len N largest request argument in bytes (default 512 MB)
   --conns-per-backend N  shared connections per backend (default 2)
+  --read-from-replicas yes|no   read-only commands to a replica of the owner (default no)
+  --backend-stall-ms N   fail a backend connection silent this long with requests outstanding (10000)
   --id NAME              proxy id in the store (default: host-pid-random)
   --workers N            N proxy processes sharing the port (default 1); worker i's admin
                          port is --admin-port + i - 1 and its store id <id>-w<i>
@@ -45,6 +47,7 @@ const INT_FLAGS: Record<string, keyof CliOptions> = {
   '--proto-max-bulk-len': 'maxBulkLen',
   '--conns-per-backend': 'connsPerBackend',
   '--workers': 'workers',
+  '--backend-stall-ms': 'backendStallMs',
 };
 
 const STRING_FLAGS: Record<string, keyof CliOptions> = {
@@ -67,6 +70,9 @@ export function parseProxyArgs(args: string[]): CliOptions {
     if (flag === '--backends') {
       o.backends = value.split(',').map((b) => b.trim()).filter((b) => b !== '');
       for (const b of o.backends) if (!/^.+:\d+$/.test(b)) throw new Error(`--backends: '${b}' is not host:port`);
+    } else if (flag === '--read-from-replicas') {
+      if (value !== 'yes' && value !== 'no') throw new Error(`${flag}: expected yes or no, got '${value}'`);
+      o.readFromReplicas = value === 'yes';
     } else if (INT_FLAGS[flag]) {
       if (!/^-?\d+$/.test(value)) throw new Error(`${flag}: '${value}' is not an integer`);
       (o as unknown as Record<string, number>)[INT_FLAGS[flag]] = Number(value);
@@ -113,7 +119,7 @@ export async function startProxy(o: CliOptions): Promise<RunningProxy> {
   if (o.store !== '') {
     const store = await openStore(o.store);
     const id = o.id || defaultId();
-    topology = new StoreTopology(store, o.cluster, { id, addr: `${o.host}:${server.port}`, adminAddr: `${o.host}:${admin?.port ?? 0}` });
+    topology = new StoreTopology(store, o.cluster, { id, addr: `${o.host}:${server.port}`, adminAddr: `${o.host}:${admin!.port}` }, { log: server.log });
     topology.on('table', (t: RouteTable) => {
       server.setTable(t);
       topology!.ack(t.epoch).catch((e: Error) => server.log.warning(`Could not ack epoch ${t.epoch}: ${e.message}`));
@@ -150,6 +156,10 @@ function tableJson(server: ProxyServer): object {
 }
 
 export async function runProxy(args: string[]): Promise<void> {
+  if (args.includes('--help') || args.includes('-h')) {
+    process.stdout.write(PROXY_USAGE);
+    return;
+  }
   let o: CliOptions;
   try {
     o = parseProxyArgs(args);

@@ -6,7 +6,7 @@
 import { keyPositions } from '../lib/commands/keys.js';
 import { Err } from '../lib/errors.js';
 import { keySlot } from '../lib/slot/index.js';
-import { encodeCommand } from './backend.js';
+import { encodeCommand, type BackendConn } from './backend.js';
 import type { ProxyCommand } from './commands/table.js';
 import { Forward } from './forward.js';
 import { splitCommand } from './multikey.js';
@@ -55,21 +55,28 @@ function forwardKeyed(s: Session, cmd: ProxyCommand, argv: string[], raw: Buffer
   if (slot === CROSS) return s.fail(cmd, Err.crossSlot);
   // Keyless forms (EVAL with 0 keys, malformed key arguments): any master answers.
   if (slot === NO_KEYS) slot = 0;
-  const table = s.server.table;
-  if (table === null) return s.fail(cmd, Err.clusterDown);
-  const addr = s.server.masterOf(slot);
+  const server = s.server;
+  if (server.opts.readFromReplicas && cmd.spec.flagSet.has('readonly')) {
+    const replica = server.replicaOf(slot, s.id);
+    if (replica !== null) return send(s, cmd, argv, raw, slot, server.pool.shared(replica, s.resp, s.id, true));
+  }
+  const addr = server.masterOf(slot);
   if (addr === null) return s.fail(cmd, Err.clusterDown);
+  send(s, cmd, argv, raw, slot, server.pool.shared(addr, s.resp, s.id));
+}
+
+/** Forwards the request's bytes on `conn`, or fails it fast when the connection is overloaded. */
+function send(s: Session, cmd: ProxyCommand, argv: string[], raw: Buffer | null, slot: number, conn: BackendConn): void {
+  if (conn.overloaded) return s.fail(cmd, conn.overloadError());
   const f = new Forward(s, s, cmd.stats, argv, raw, slot);
   s.enqueue(f);
-  s.server.pool.shared(addr, s.resp, s.id).send(raw ?? encodeCommand(argv), f);
+  conn.send(raw ?? encodeCommand(argv), f);
 }
 
 function forwardAny(s: Session, cmd: ProxyCommand, argv: string[], raw: Buffer | null): void {
   const addr = s.server.anyMaster();
   if (addr === null) return s.fail(cmd, Err.clusterDown);
-  const f = new Forward(s, s, cmd.stats, argv, raw, -1);
-  s.enqueue(f);
-  s.server.pool.shared(addr, s.resp, s.id).send(raw ?? encodeCommand(argv), f);
+  send(s, cmd, argv, raw, -1, s.server.pool.shared(addr, s.resp, s.id));
 }
 
 /** XREAD / XREADGROUP block only with BLOCK; everything flagged blocking otherwise always may. */

@@ -33,6 +33,12 @@ export interface ProxyOptions {
   maxBulkLen: number;
   connsPerBackend: number;
   connectTimeoutMs: number;
+  /** A backend connection with requests outstanding and silent this long is declared dead. */
+  backendStallMs: number;
+  /** Requests outstanding per shared backend connection before new ones fail fast. */
+  backendMaxInflight: number;
+  /** Read-only commands go to a replica of the owning group when it has one (off by default). */
+  readFromReplicas: boolean;
   slowlogSlowerThanUs: number;
   slowlogMaxLen: number;
   /** Bound on the drain at shutdown. */
@@ -50,6 +56,9 @@ export const DEFAULT_PROXY_OPTIONS: ProxyOptions = {
   maxBulkLen: 512 * 1024 * 1024,
   connsPerBackend: 2,
   connectTimeoutMs: 1000,
+  backendStallMs: 10000,
+  backendMaxInflight: 100000,
+  readFromReplicas: false,
   slowlogSlowerThanUs: 10000,
   slowlogMaxLen: 128,
   shutdownDrainMs: 5000,
@@ -92,6 +101,8 @@ export class ProxyServer extends EventEmitter {
       connsPerBackend: opts.connsPerBackend,
       password: opts.backendPassword,
       connectTimeoutMs: opts.connectTimeoutMs,
+      stallTimeoutMs: opts.backendStallMs,
+      maxInflight: opts.backendMaxInflight,
     });
     this.stats.backends = () => this.pool.states();
     this.slowlog = new ProxySlowlog(opts.slowlogMaxLen);
@@ -122,6 +133,15 @@ export class ProxyServer extends EventEmitter {
     if (t === null) return null;
     const g = t.groups.get(t.slotGroup[slot]);
     return g ? g.master : null;
+  }
+
+  /** A replica of the slot's group for a read (spread by session), or null to use the master. */
+  replicaOf(slot: number, sessionId: number): string | null {
+    const t = this.table;
+    if (t === null) return null;
+    const g = t.groups.get(t.slotGroup[slot]);
+    if (!g || g.replicas.length === 0) return null;
+    return g.replicas[sessionId % g.replicas.length];
   }
 
   anyMaster(): string | null {

@@ -194,3 +194,63 @@ describe('stale tables', () => {
     direct.disconnect();
   });
 });
+
+describe('backends that misbehave', () => {
+  test('a backend that accepts but never answers: its requests fail after the stall bound', async () => {
+    const net = await import('node:net');
+    const silent = net.createServer((sock) => sock.on('data', () => {}));
+    await new Promise<void>((res) => silent.listen(0, '127.0.0.1', res));
+    const port = (silent.address() as { port: number }).port;
+    const proxy = await startStaticProxy([port], { backendStallMs: 300 });
+    const c = await RawClient.connect(proxy.port);
+    try {
+      const t0 = Date.now();
+      expect(err(await c.call('GET', 'x'))).toMatch(new RegExp(`backend 127\\.0\\.0\\.1:${port} unavailable \\(no reply for 300 ms\\)`));
+      expect(Date.now() - t0).toBeLessThan(3000);
+      expect(await c.call('PING')).toBe('PONG');
+    } finally {
+      c.close();
+      await proxy.stop();
+      await new Promise((res) => silent.close(res));
+    }
+  });
+
+  test('a backend that answers garbage: the connection is dropped, requests fail with a clear error', async () => {
+    const net = await import('node:net');
+    const bad = net.createServer((sock) => sock.on('data', () => sock.write('?garbage\r\n')));
+    await new Promise<void>((res) => bad.listen(0, '127.0.0.1', res));
+    const port = (bad.address() as { port: number }).port;
+    const proxy = await startStaticProxy([port]);
+    const c = await RawClient.connect(proxy.port);
+    try {
+      expect(err(await c.call('GET', 'x'))).toMatch(/unavailable \(protocol error: unexpected reply type byte 63\)/);
+    } finally {
+      c.close();
+      await proxy.stop();
+      await new Promise((res) => bad.close(res));
+    }
+  });
+});
+
+describe('reads from replicas (opt-in)', () => {
+  test('read-only commands go to the group replica, writes to the master', async () => {
+    const [m, rep] = await Promise.all([startNode(), startNode()]);
+    const proxy = await startStaticProxy([m.port], { readFromReplicas: true });
+    const t = staticTable([`127.0.0.1:${m.port}`]);
+    t.groups.get(1)!.replicas.push(`127.0.0.1:${rep.port}`);
+    proxy.server.setTable(t);
+    const direct = new Redis({ port: rep.port });
+    const r = new Redis({ port: proxy.port });
+    try {
+      await direct.set('k', 'from-replica');
+      expect(await r.set('k', 'from-master')).toBe('OK');
+      expect(await r.get('k')).toBe('from-replica');
+      expect(await new Redis({ port: m.port }).get('k').finally(() => undefined)).toBe('from-master');
+    } finally {
+      r.disconnect();
+      direct.disconnect();
+      await proxy.stop();
+      await Promise.all([m.stop(), rep.stop()]);
+    }
+  });
+});
