@@ -21,7 +21,7 @@ import { Db, type KeyspaceHooks } from './keyspace/db.js';
 import { ClusterState } from './cluster/state.js';
 import { SlotIndex } from './cluster/slot-index.js';
 import { ActiveExpirer } from './keyspace/expire.js';
-import { Slowlog } from './slowlog.js';
+import { Slowlog } from '../lib/slowlog.js';
 import { ServerStats } from './stats.js';
 import { parseOutputLimits, type OutputLimits } from './output-limits.js';
 

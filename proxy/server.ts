@@ -13,7 +13,9 @@ import { buildProxyCommands, type LocalHandler, type ProxyCommand } from './comm
 import { connectionHandlers } from './commands/connection.js';
 import { keyspaceHandlers } from './commands/keyspace.js';
 import { infoHandlers } from './commands/info.js';
-import { ProxySlowlog, slowlogHandlers } from './commands/slowlog.js';
+import { pubsubInfoHandlers } from './commands/pubsub-info.js';
+import { slowlogHandlers } from './commands/slowlog.js';
+import { Slowlog } from '../lib/slowlog.js';
 import { transactionHandlers } from './transaction.js';
 import type { RouteTable } from './route-table.js';
 import { Session } from './session.js';
@@ -68,6 +70,7 @@ const LOCAL: Record<string, LocalHandler> = {
   ...connectionHandlers,
   ...keyspaceHandlers,
   ...infoHandlers,
+  ...pubsubInfoHandlers,
   ...slowlogHandlers,
   ...transactionHandlers,
 };
@@ -77,7 +80,7 @@ export class ProxyServer extends EventEmitter {
   readonly commands: Map<string, ProxyCommand>;
   readonly sessions = new Map<number, Session>();
   readonly pool: BackendPool;
-  readonly slowlog: ProxySlowlog;
+  readonly slowlog = new Slowlog();
   readonly log = new Logger('notice', 'P', '');
   readonly startedAt = Date.now();
   /** Counted under pseudo-commands: protocol errors, unknown commands, pushed messages. */
@@ -105,7 +108,6 @@ export class ProxyServer extends EventEmitter {
       maxInflight: opts.backendMaxInflight,
     });
     this.stats.backends = () => this.pool.states();
-    this.slowlog = new ProxySlowlog(opts.slowlogMaxLen);
     this.parserLimits = { ...DEFAULT_LIMITS, maxBulkLen: opts.maxBulkLen };
   }
 

@@ -197,7 +197,7 @@ export class Session implements ReplySink, Flushable {
       if (q.data[0] === 45) st.errors++;
       const us = (now - q.t0) * 1000;
       st.observe(us / 1e6);
-      if (threshold >= 0 && us >= threshold && q.argv.length > 0) this.server.slowlog.add(q.argv, Math.round(us), this);
+      if (threshold >= 0 && us >= threshold && q.argv.length > 0) this.server.slowlog.add(q.argv, Math.round(us), this.addr, this.name, this.server.opts.slowlogMaxLen);
       if (q === this.held) this.held = null;
       this.inflight--;
       q = q.next;

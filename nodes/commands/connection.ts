@@ -1,4 +1,5 @@
 /** Connection commands: PING ECHO QUIT HELLO AUTH SELECT RESET, and CLIENT's subcommands. */
+import { CLIENT_NAME_ERR, HELLO_NOAUTH, parseHello, validClientName, writeHelloReply } from '../../lib/hello.js';
 import { Err } from '../../lib/errors.js';
 import type { Client } from '../client.js';
 import { VERSION } from '../server.js';
@@ -42,44 +43,17 @@ function auth(c: Client, argv: string[]): void {
 }
 
 function hello(c: Client, argv: string[]): void {
-  let proto = c.out.resp as number;
-  let i = 1;
-  if (argv.length > 1) {
-    const v = parseIntArg(argv[1]);
-    if (v === null) return c.out.error('ERR Protocol version is not an integer or out of range');
-    if (v < 2 || v > 3) return c.out.error(Err.noProto);
-    proto = v;
-    i = 2;
+  const req = parseHello(argv, c.out.resp);
+  if (typeof req === 'string') return c.out.error(req);
+  if (req.auth) {
+    if (!passwordOk(c, req.auth.user, req.auth.pass)) return c.out.error(Err.wrongPass);
+    c.authenticated = true;
   }
-  let setName: string | undefined;
-  for (; i < argv.length; i++) {
-    const opt = argv[i].toLowerCase();
-    const more = argv.length - i - 1;
-    if (opt === 'auth' && more >= 2) {
-      if (!passwordOk(c, argv[i + 1], argv[i + 2])) return c.out.error(Err.wrongPass);
-      c.authenticated = true;
-      i += 2;
-    } else if (opt === 'setname' && more >= 1) {
-      setName = argv[++i];
-      if (!validName(setName)) return c.out.error(NAME_ERR);
-    } else {
-      return c.out.error(`ERR Syntax error in HELLO option '${argv[i]}'`);
-    }
-  }
-  if (!c.authenticated) {
-    return c.out.error('NOAUTH HELLO must be called with the client already authenticated, otherwise the HELLO <proto> AUTH <user> <pass> option can be used to authenticate the client and select the RESP protocol version at the same time');
-  }
-  if (setName !== undefined) c.name = setName;
-  c.out.resp = proto as 2 | 3;
+  if (!c.authenticated) return c.out.error(HELLO_NOAUTH);
+  if (req.setName !== undefined) c.name = req.setName;
+  c.out.resp = req.proto;
   const cluster = c.server.config.get<boolean>('cluster-enabled');
-  c.out.map(7);
-  c.out.bulk('server'); c.out.bulk('redis');
-  c.out.bulk('version'); c.out.bulk(VERSION);
-  c.out.bulk('proto'); c.out.int(proto);
-  c.out.bulk('id'); c.out.int(c.id);
-  c.out.bulk('mode'); c.out.bulk(cluster ? 'cluster' : 'standalone');
-  c.out.bulk('role'); c.out.bulk('master');
-  c.out.bulk('modules'); c.out.array(0);
+  writeHelloReply(c.out, { version: VERSION, proto: req.proto, id: c.id, mode: cluster ? 'cluster' : 'standalone', role: 'master' });
 }
 
 function select(c: Client, argv: string[]): void {
@@ -111,15 +85,8 @@ function reset(c: Client): void {
   c.out.simple('RESET');
 }
 
-const NAME_ERR = 'ERR Client names cannot contain spaces, newlines or special characters.';
-
-function validName(name: string): boolean {
-  for (let i = 0; i < name.length; i++) {
-    const ch = name.charCodeAt(i);
-    if (ch < 33 || ch > 126) return false;
-  }
-  return true;
-}
+const NAME_ERR = CLIENT_NAME_ERR;
+const validName = validClientName;
 
 function clientSetname(c: Client, argv: string[]): void {
   if (!validName(argv[2])) return c.out.error(NAME_ERR);
@@ -152,7 +119,7 @@ function clientList(c: Client, argv: string[]): void {
 }
 
 function clientType(c: Client): string {
-  return c.outputClass;
+  return c.isMasterLink ? 'master' : c.outputClass;
 }
 
 function clientKill(c: Client, argv: string[]): void {

@@ -1,5 +1,6 @@
 /** SLOWLOG GET/LEN/RESET/HELP. */
 import type { Client } from '../client.js';
+import { writeSlowlogEntries } from '../../lib/slowlog.js';
 import { parseIntArg } from './args.js';
 import { helpReply } from './connection.js';
 import type { Handler } from './registry.js';
@@ -11,17 +12,7 @@ function slowlogGet(c: Client, argv: string[]): void {
     if (n === null || n < -1) return c.out.error('ERR count should be greater than or equal to -1');
     count = n === -1 ? Infinity : n;
   }
-  const entries = c.server.slowlog.entries.slice(0, count);
-  c.out.array(entries.length);
-  for (const e of entries) {
-    c.out.array(6);
-    c.out.int(e.id);
-    c.out.int(e.time);
-    c.out.int(e.durationUs);
-    c.out.bulks(e.argv);
-    c.out.bulk(e.addr);
-    c.out.bulk(e.name);
-  }
+  writeSlowlogEntries(c.out, c.server.slowlog.entries.slice(0, count));
 }
 
 export const slowlogHandlers: Record<string, Handler> = {

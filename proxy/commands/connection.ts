@@ -3,6 +3,7 @@
  * PING, ECHO, QUIT, RESET, SELECT (only db 0, as Redis Cluster), CLIENT over proxy sessions.
  */
 import { Err } from '../../lib/errors.js';
+import { CLIENT_NAME_ERR, HELLO_NOAUTH, parseHello, validClientName, writeHelloReply } from '../../lib/hello.js';
 import { releaseWatch } from '../transaction.js';
 import type { Session } from '../session.js';
 import type { LocalHandler } from './table.js';
@@ -34,48 +35,20 @@ const auth: LocalHandler = (s, argv) => {
 };
 
 const hello: LocalHandler = (s, argv) => {
-  let proto: number = s.resp;
-  let i = 1;
   const fail = (msg: string) => {
     s.localReply().error(msg);
     done(s, 'hello');
   };
-  if (argv.length > 1) {
-    const v = /^-?\d+$/.test(argv[1]) ? Number(argv[1]) : NaN;
-    if (Number.isNaN(v)) return fail('ERR Protocol version is not an integer or out of range');
-    if (v < 2 || v > 3) return fail(Err.noProto);
-    proto = v;
-    i = 2;
+  const req = parseHello(argv, s.resp);
+  if (typeof req === 'string') return fail(req);
+  if (req.auth) {
+    if (!passwordOk(s, req.auth.user, req.auth.pass)) return fail(Err.wrongPass);
+    s.authenticated = true;
   }
-  let setName: string | undefined;
-  for (; i < argv.length; i++) {
-    const opt = argv[i].toLowerCase();
-    const more = argv.length - i - 1;
-    if (opt === 'auth' && more >= 2) {
-      if (!passwordOk(s, argv[i + 1], argv[i + 2])) return fail(Err.wrongPass);
-      s.authenticated = true;
-      i += 2;
-    } else if (opt === 'setname' && more >= 1) {
-      setName = argv[++i];
-      if (/[\s]/.test(setName) || /[^\x21-\x7e]/.test(setName)) return fail('ERR Client names cannot contain spaces, newlines or special characters.');
-    } else {
-      return fail(`ERR Syntax error in HELLO option '${argv[i]}'`);
-    }
-  }
-  if (!s.authenticated) {
-    return fail('NOAUTH HELLO must be called with the client already authenticated, otherwise the HELLO <proto> AUTH <user> <pass> option can be used to authenticate the client and select the RESP protocol version at the same time');
-  }
-  if (setName !== undefined) s.name = setName;
-  s.out.resp = proto as 2 | 3;
-  const w = s.localReply();
-  w.map(7);
-  w.bulk('server'); w.bulk('redis');
-  w.bulk('version'); w.bulk(VERSION);
-  w.bulk('proto'); w.int(proto);
-  w.bulk('id'); w.int(s.id);
-  w.bulk('mode'); w.bulk('standalone');
-  w.bulk('role'); w.bulk('master');
-  w.bulk('modules'); w.array(0);
+  if (!s.authenticated) return fail(HELLO_NOAUTH);
+  if (req.setName !== undefined) s.name = req.setName;
+  s.out.resp = req.proto;
+  writeHelloReply(s.localReply(), { version: VERSION, proto: req.proto, id: s.id, mode: 'standalone', role: 'master' });
   done(s, 'hello');
 };
 
@@ -201,7 +174,7 @@ const clientKill: LocalHandler = (s, argv) => {
 
 const clientSetname: LocalHandler = (s, argv) => {
   const w = s.localReply();
-  if (/[^\x21-\x7e]/.test(argv[2])) w.error('ERR Client names cannot contain spaces, newlines or special characters.');
+  if (!validClientName(argv[2])) w.error(CLIENT_NAME_ERR);
   else {
     s.name = argv[2];
     w.ok();

@@ -142,6 +142,10 @@ describe('pub/sub across proxies', () => {
     expect(await pub.publish('news', 'hello')).toBe(2);
     expect(await pub.publish('sport', 'goal')).toBe(1);
     expect(await pub.publish('nothing-here', 'x')).toBe(1);
+    // PUBSUB introspection combines every master's view.
+    expect(((await pub.pubsub('CHANNELS')) as string[]).sort()).toEqual(['news', 'sport']);
+    expect(await pub.pubsub('NUMSUB', 'news', 'sport', 'none')).toEqual(['news', 1, 'sport', 1, 'none', 0]);
+    expect(await pub.pubsub('NUMPAT')).toBe(1);
     await waitFor(() => got.length === 4);
     expect(got.sort()).toEqual(['n*|news:hello', 'n*|nothing-here:x', 'news:hello', 'sport:goal']);
     expect(await sub.punsubscribe('n*')).toBe(2);

@@ -1,7 +1,9 @@
 /**
  * SLOWLOG: commands slower than slowlog-log-slower-than microseconds, newest first, at most
  * slowlog-max-len entries, arguments trimmed as Redis trims them (32 args, 128 bytes each).
+ * Shared by the node (execution time) and the proxy (arrival-to-reply time).
  */
+import type { ReplyWriter } from './resp/writer.js';
 export interface SlowlogEntry {
   id: number;
   time: number;
@@ -29,5 +31,19 @@ export class Slowlog {
 
   reset(): void {
     this.entries = [];
+  }
+}
+
+/** SLOWLOG GET's reply: one 6-element array per entry, as Redis. */
+export function writeSlowlogEntries(w: ReplyWriter, entries: readonly SlowlogEntry[]): void {
+  w.array(entries.length);
+  for (const e of entries) {
+    w.array(6);
+    w.int(e.id);
+    w.int(e.time);
+    w.int(e.durationUs);
+    w.bulks(e.argv);
+    w.bulk(e.addr);
+    w.bulk(e.name);
   }
 }
