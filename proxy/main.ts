@@ -3,7 +3,9 @@
  * stock redis-servers work) or store mode (`--store zk://…|file://… --cluster name`: the table comes
  * from the store, the proxy registers itself and acknowledges every epoch it applies).
  */
+import { readFileSync } from 'node:fs';
 import { hostname } from 'node:os';
+import { parseToml } from '../lib/config/toml.js';
 import { randomBytes } from 'node:crypto';
 import { openStore } from '../lib/store/index.js';
 import { ProxyServer, DEFAULT_PROXY_OPTIONS, type ProxyOptions } from './server.js';
@@ -13,8 +15,10 @@ import { createAdminServer } from './admin.js';
 import { runWorkers, workerIndex } from './workers.js';
 
 export const PROXY_USAGE = `Usage: slotgate proxy (--backends host:port,… | --store <zk://…|file://…> --cluster <name>) [options]
+       slotgate proxy --config proxy.toml [options]
 
-Options:
+Options (in a TOML file: the same names without dashes, - or _ alike: port = 19000, backends = ["…"]):
+  --config FILE          read options from a TOML file first; command-line options override it
   --port N               client port (default 19000)
   --bind HOST            listen address (default 127.0.0.1)
   --admin-port N         HTTP admin/metrics port (default 11080; 0 = any free port; -1 = off)
@@ -59,8 +63,25 @@ const STRING_FLAGS: Record<string, keyof CliOptions> = {
   '--id': 'id',
 };
 
+/** A TOML file's settings as the equivalent command-line flags (validated by parseProxyArgs). */
+export function tomlToArgs(file: string): string[] {
+  const args: string[] = [];
+  for (const [key, value] of parseToml(readFileSync(file, 'utf8'), file)) {
+    const flag = `--${key.replace(/_/g, '-')}`;
+    if (Array.isArray(value)) args.push(flag, value.map(String).join(','));
+    else if (typeof value === 'boolean') args.push(flag, value ? 'yes' : 'no');
+    else args.push(flag, String(value));
+  }
+  return args;
+}
+
 /** Validates the command line; throws an Error naming the bad flag. */
 export function parseProxyArgs(args: string[]): CliOptions {
+  const cfg = args.indexOf('--config');
+  if (cfg >= 0) {
+    if (args[cfg + 1] === undefined) throw new Error('missing value for --config');
+    args = [...tomlToArgs(args[cfg + 1]), ...args.slice(0, cfg), ...args.slice(cfg + 2)];
+  }
   const o: CliOptions = { ...DEFAULT_PROXY_OPTIONS, store: '', cluster: '', adminPort: 11080, id: '', workers: 1 };
   for (let i = 0; i < args.length; i++) {
     const flag = args[i];
