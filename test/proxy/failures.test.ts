@@ -95,6 +95,28 @@ describe('bad input', () => {
     expect(await bystander.call('GET', 'still')).toBe('ok');
   });
 
+  test('a *10000000 header costs nothing until its arguments arrive', async () => {
+    const c = await RawClient.connect(proxy.port);
+    c.write('*10000000\r\n$3\r\nSET\r\n');
+    expect(await bystander.call('PING')).toBe('PONG');
+    expect(proxy.server.sessions.size).toBeGreaterThanOrEqual(2);
+    c.close();
+  });
+
+  test('2000 connections opened and dropped leave no session behind', async () => {
+    const net = await import('node:net');
+    await Promise.all(
+      Array.from({ length: 2000 }, () => new Promise<void>((res) => {
+        const s = net.connect(proxy.port, '127.0.0.1', () => s.destroy());
+        s.on('close', () => res());
+        s.on('error', () => res());
+      })),
+    );
+    const { waitUntil } = await import('../helpers/guarded-process.js');
+    await waitUntil(() => proxy.server.sessions.size === 1, 5000, 'sessions to go', 10);
+    expect(await bystander.call('PING')).toBe('PONG');
+  });
+
   test('AUTH without a configured password: Redis error', async () => {
     expect(err(await bystander.call('AUTH', 'x'))).toBe(
       'ERR AUTH <password> called without any password configured for the default user. Are you sure your configuration is correct?',
