@@ -28,9 +28,11 @@ export function freePort(): Promise<number> {
   });
 }
 
-async function waitPort(port: number, ms: number): Promise<void> {
+async function waitPort(port: number, ms: number, proc?: ChildProcess): Promise<void> {
   const deadline = Date.now() + ms;
   while (Date.now() < deadline) {
+    if (proc && proc.exitCode !== null) throw new Error(`exited with code ${proc.exitCode} before listening on port ${port}`);
+    if (proc && proc.signalCode !== null) throw new Error(`killed by ${proc.signalCode} before listening on port ${port}`);
     const ok = await new Promise<boolean>((r) => {
       const s = net.connect(port, '127.0.0.1');
       s.once('connect', () => { s.destroy(); r(true); });
@@ -42,10 +44,43 @@ async function waitPort(port: number, ms: number): Promise<void> {
   throw new Error(`port ${port} not ready after ${ms} ms`);
 }
 
-/** Starts `cmd args` pinned to the server CPU and waits for its port. */
+/** Every process startPinned started and that has not exited: killed when the bench exits. */
+const live = new Set<ChildProcess>();
+let cleanupInstalled = false;
+
+/**
+ * Kills whatever is still running when the bench ends in any way: normal exit, an uncaught error
+ * (the 'exit' handler runs synchronously, and kill() is synchronous), ^C or SIGTERM.
+ */
+function installCleanup(): void {
+  if (cleanupInstalled) return;
+  cleanupInstalled = true;
+  process.on('exit', () => { for (const p of live) p.kill('SIGKILL'); });
+  for (const sig of ['SIGINT', 'SIGTERM'] as const) {
+    process.once(sig, () => {
+      process.stderr.write(`\n${sig}: stopping ${live.size} server process(es)\n`);
+      process.exit(130);
+    });
+  }
+}
+
+/**
+ * Starts `cmd args` pinned to the server CPU and waits for its port. A process that exits first
+ * fails at once, with the tail of its stderr, instead of after the whole wait.
+ */
 export async function startPinned(name: string, port: number, cmd: string, args: string[]): Promise<Target> {
-  const proc = spawn('taskset', ['-c', SERVER_CPU, cmd, ...args], { stdio: 'ignore' });
-  await waitPort(port, 20_000);
+  installCleanup();
+  const proc = spawn('taskset', ['-c', SERVER_CPU, cmd, ...args], { stdio: ['ignore', 'ignore', 'pipe'] });
+  live.add(proc);
+  proc.once('exit', () => live.delete(proc));
+  let stderr = '';
+  proc.stderr!.on('data', (d: Buffer) => { stderr = (stderr + d.toString()).slice(-2000); });
+  try {
+    await waitPort(port, 20_000, proc);
+  } catch (e) {
+    proc.kill('SIGKILL');
+    throw new Error(`${name} (${cmd} ${args.join(' ')}) did not come up: ${(e as Error).message}${stderr ? `\n${stderr.trimEnd()}` : ''}`);
+  }
   return { name, port, proc };
 }
 
@@ -102,4 +137,53 @@ export function machineLine(): string {
 
 export function tmpDir(prefix: string): string {
   return fs.mkdtempSync(path.join(os.tmpdir(), prefix));
+}
+
+/** Results of one test on one target across rounds; medians are taken at the end. */
+export interface Row {
+  test: string;
+  target: string;
+  rps: number[];
+  p50: number[];
+  p99: number[];
+}
+
+/** Collects BenchResults by (test, target) in first-seen order. */
+export class Rows {
+  private readonly rows = new Map<string, Row>();
+
+  add(test: string, target: string, r: BenchResult): void {
+    const key = `${test}|${target}`;
+    let row = this.rows.get(key);
+    if (!row) {
+      row = { test, target, rps: [], p50: [], p99: [] };
+      this.rows.set(key, row);
+    }
+    row.rps.push(r.rps);
+    row.p50.push(r.p50);
+    row.p99.push(r.p99);
+  }
+
+  get(test: string, target: string): Row | undefined {
+    return this.rows.get(`${test}|${target}`);
+  }
+
+  tests(): string[] {
+    return [...new Set([...this.rows.values()].map((r) => r.test))];
+  }
+}
+
+/** Round r's order of the targets: rotated each round so drift (thermal, page cache) hits all alike. */
+export function rotated<T>(targets: readonly T[], round: number): T[] {
+  const k = round % targets.length;
+  return [...targets.slice(k), ...targets.slice(0, k)];
+}
+
+/** --name N from the command line, else def. */
+export function numArg(name: string, def: number): number {
+  const i = process.argv.indexOf(`--${name}`);
+  if (i < 0) return def;
+  const v = Number(process.argv[i + 1]);
+  if (!Number.isFinite(v) || v <= 0) throw new Error(`--${name} needs a positive number`);
+  return v;
 }
