@@ -198,6 +198,42 @@ export const Err = {
   clusterInvalidNodeId: (id: string) => `ERR Invalid node id ${id}`,
   clusterInvalidAddress: (addr: string) => `ERR Invalid node address specified: ${addr}`,
   clusterSetnodeMyself: "ERR Can't set the address of myself",
+  // MIGRATE and slotgate's chunked restore (nodes/commands/migrate.ts, nodes/cluster/chunk-import.ts).
+  migrateKeysNeedEmptyKey: 'ERR When using MIGRATE KEYS option, the key argument must be set to the empty string',
+  migrateConnect: 'IOERR error or timeout connecting to the client',
+  migrateIo: (what: 'reading' | 'writing') => `IOERR error or timeout ${what} to target instance`,
+  migrateTarget: (err: string) => `ERR Target instance replied with error: ${err}`,
+  migrateInTransaction: 'ERR MIGRATE is not allowed inside MULTI/EXEC or scripts (slotgate)',
+  restoreChunkOrder: 'ERR RESTORE-CHUNK out of order: transfer discarded',
+  restoreChunkType: 'ERR RESTORE-CHUNK part of another type: transfer discarded',
+  clusterReplicateMyself: "ERR Can't replicate myself",
+  // Replication (nodes/replication/*, nodes/commands/replication.ts).
+  noReplicas: 'NOREPLICAS Not enough good replicas to write.',
+  masterDown: "MASTERDOWN Link with MASTER is down and replica-serve-stale-data is set to 'no'.",
+  /** slotgate's sync-replicas: the write was applied here but not acknowledged by enough replicas. */
+  syncReplicasTimeout: (acked: number, need: number) =>
+    `NOREPLICAS Not enough replicas acknowledged the write within sync-replicas-timeout (${acked} of ${need}); it was applied on the master but may be lost on failover`,
+  waitOnReplica:
+    'ERR WAIT cannot be used with replica instances. Please also note that since Redis 4.0 if a replica is configured to be writable (which is not the default) writes to replicas are just local and are not propagated.',
+  noMasterLink: "NOMASTERLINK Can't SYNC while not connected with my master",
+  replicaofFromReplica: 'ERR Command is not valid when client is a replica.',
+  invalidMasterPort: 'ERR Invalid master port',
+  replconfOption: (opt: string) => `ERR Unrecognized REPLCONF option: ${opt}`,
+  // Lua scripting (nodes/scripting/*, nodes/commands/scripting.ts).
+  busyScript: 'BUSY Redis is busy running a script. You can only call SCRIPT KILL or SHUTDOWN NOSAVE.',
+  notBusy: 'NOTBUSY No scripts in execution right now.',
+  unkillable:
+    'UNKILLABLE Sorry the script already executed write commands against the dataset. You can either wait the script termination or kill the server in a hard way using the SHUTDOWN NOSAVE command.',
+  scriptNumkeysTooMany: "ERR Number of keys can't be greater than number of args",
+  scriptNumkeysNegative: "ERR Number of keys can't be negative",
+  scriptFlushOption: 'ERR SCRIPT FLUSH only support SYNC|ASYNC option',
+  // Persistence (SAVE/BGSAVE/BGREWRITEAOF, MISCONF).
+  bgsaveInProgress: 'ERR Background save already in progress',
+  saveFailed: 'ERR',
+  aofRewriteInProgress: 'ERR Background append only file rewriting already in progress',
+  shutdownFailed: 'ERR Errors trying to SHUTDOWN. Check logs.',
+  misconfRdb: "MISCONF Redis is configured to save RDB snapshots, but it's currently unable to persist to disk. Commands that may modify the data set are disabled, because this instance is configured to report errors during writes if RDB snapshotting fails (stop-writes-on-bgsave-error option). Please check the Redis logs for details about the RDB error.",
+  misconfAof: (why: string) => `MISCONF Errors writing to the AOF file: ${why}`,
 } as const;
 
 /** Redis lists up to 128 bytes of the arguments of an unknown command, each quoted. */

@@ -103,6 +103,22 @@ export class BlockingManager {
     }
   }
 
+  /**
+   * Ends the waits `reject` returns an error for, replying that error (cluster mode: a slot that
+   * moved away answers -MOVED, as Redis 7 unblocks such clients).
+   */
+  unblockWith(reject: (c: Client, keys: readonly string[]) => string | null): void {
+    const all = new Set<Waiter>();
+    for (const byKey of this.waiting.values()) for (const list of byKey.values()) for (const w of list) all.add(w);
+    for (const w of all) {
+      const err = reject(w.client, w.req.keys);
+      if (err === null) continue;
+      this.release(w);
+      w.client.out.error(err);
+      w.client.resume();
+    }
+  }
+
   private release(w: Waiter): void {
     if (w.released) return;
     w.released = true;

@@ -54,6 +54,10 @@ export class Client {
   asking = false;
   /** Cluster mode: READONLY was sent (reads from replicas; replicas are not modelled yet). */
   clusterReadonly = false;
+  /** This replica's connection to its master: commands it carries bypass READONLY and routing. */
+  isMasterLink = false;
+  /** sync-replicas: while set, replies go here (held until replicas ack) instead of the socket. */
+  replyHold: ((bytes: Buffer) => void) | null = null;
   /** Channels + patterns + shard channels subscribed (RESP2 subscribed mode when > 0). */
   subscriptionCount = 0;
   /** When output first exceeded the soft limit of its class (client-output-buffer-limit). */
@@ -124,6 +128,16 @@ export class Client {
     if (skipThis || this.replyMode === 'off') this.out.truncate(mark);
   }
 
+  /**
+   * Cluster slot migration: the command touches a key in transfer, so it waits (like a blocked
+   * client) and runs again, first in line, when `blocked` is cleared and resume() is called.
+   */
+  park(argv: string[], cancel: () => void): void {
+    this.queue.unshift(argv);
+    this.blocked = { cancel };
+    this.pauseReading();
+  }
+
   /** Called when a blocking command completes: run what queued up behind it. */
   resume(): void {
     while (!this.blocked && this.queue.length > 0 && !this.closing) this.run(this.queue.shift()!);
@@ -134,10 +148,16 @@ export class Client {
   /** Sends pending replies; applies output-buffer limits and read backpressure. */
   flush(): void {
     if (this.closing) return;
+    // The AOF has this turn's writes pending: replies leave after they are written (server.ts).
+    if (this.server.holdReplies) return this.server.scheduleFlush(this);
     const bytes = this.out.take();
     if (bytes) {
-      this.server.stats.netOutput += bytes.length;
-      this.socket.write(bytes);
+      if (this.replyHold !== null) {
+        this.replyHold(bytes);
+      } else {
+        this.server.stats.netOutput += bytes.length;
+        this.socket.write(bytes);
+      }
     }
     if (this.closeAfterReply) {
       this.closing = true;
@@ -189,7 +209,7 @@ export class Client {
   /** CLIENT LIST / CLIENT INFO line. */
   info(now: number): string {
     const ps = this.server.pubsub;
-    const flags = (this.monitor ? 'O' : '') + (this.blocked ? 'b' : '') + (this.multi ? 'x' : '') + (this.subscriptionCount ? 'P' : '') || 'N';
+    const flags = (this.isMasterLink ? 'M' : '') + (this.outputClass === 'replica' ? 'S' : '') + (this.monitor ? 'O' : '') + (this.blocked ? 'b' : '') + (this.multi ? 'x' : '') + (this.subscriptionCount ? 'P' : '') || 'N';
     return `id=${this.id} addr=${this.addr} laddr=${this.laddr} fd=${(this.socket as unknown as { _handle?: { fd?: number } })._handle?.fd ?? -1} ` +
       `name=${this.name} age=${Math.floor((now - this.createdAt) / 1000)} idle=${Math.floor((now - this.lastInteraction) / 1000)} ` +
       `flags=${flags} db=${this.db.id} sub=${ps.subscriptions(this, 'channel').size} psub=${ps.subscriptions(this, 'pattern').size} ssub=${ps.subscriptions(this, 'shard').size} multi=${this.multi ? this.multi.queue.length : -1} qbuf=${this.parser.pending} qbuf-free=0 argv-mem=0 ` +

@@ -8,6 +8,7 @@ import {
 import { ConfigRegistry } from '../lib/config/registry.js';
 import type { Directive } from '../lib/config/redis-conf.js';
 import { ConfigError } from '../lib/config/redis-conf.js';
+import { dirParam, PERSISTENCE_PARAMS } from './persistence/config-params.js';
 
 const INT_MAX = 2147483647;
 const LLONG_MAX = Number.MAX_SAFE_INTEGER;
@@ -68,11 +69,12 @@ export const NODE_PARAMS: Param[] = [
   stringParam('logfile', '', false),
   boolParam('daemonize', false, false),
   stringParam('pidfile', '', false),
-  stringParam('dir', '.'),
+  dirParam(),
   stringParam('dbfilename', 'dump.rdb'),
   boolParam('appendonly', false),
-  enumParam('appendfsync', 'everysec', ['always', 'everysec', 'no']),
+  enumParam('appendfsync', 'everysec', ['everysec', 'always', 'no']),
   stringParam('appendfilename', 'appendonly.aof', false),
+  ...PERSISTENCE_PARAMS,
   listParam('save', ['3600', '1', '300', '100', '60', '10000'], true, checkSave),
   memoryParam('maxmemory', 0, 0, LLONG_MAX),
   enumParam('maxmemory-policy', 'noeviction', POLICIES),
@@ -81,6 +83,9 @@ export const NODE_PARAMS: Param[] = [
   intParam('lfu-decay-time', 1, 0, INT_MAX),
   stringParam('replicaof', '', false, ['slaveof']),
   stringParam('masterauth', ''),
+  stringParam('masteruser', ''),
+  intParam('repl-timeout', 60, 1, INT_MAX),
+  intParam('repl-ping-replica-period', 10, 1, INT_MAX, true, ['repl-ping-slave-period']),
   boolParam('replica-read-only', true, true, ['slave-read-only']),
   boolParam('replica-serve-stale-data', true, true, ['slave-serve-stale-data']),
   intParam('replica-priority', 100, 0, INT_MAX, true, ['slave-priority']),

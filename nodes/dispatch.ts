@@ -7,6 +7,7 @@ import { performance } from 'node:perf_hooks';
 import { arityOk } from '../lib/commands/table.js';
 import { Err } from '../lib/errors.js';
 import type { Client } from './client.js';
+import type { NodeServer } from './server.js';
 import type { NodeCommand } from './commands/registry.js';
 import { needsRouting, routeError } from './cluster/routing.js';
 
@@ -31,15 +32,26 @@ function run(c: Client, argv: string[]): void {
     c.out.error(Err.noAuth);
     return abortMulti(c);
   }
-  if (s.cluster !== null && needsRouting(cmd.spec) && rejectedBySlot(c, cmd, argv)) return;
+  if (s.cluster !== null && needsRouting(cmd.spec) && !c.isMasterLink && rejectedBySlot(c, cmd, argv)) return;
   const base = cmd.spec.parent?.name ?? cmd.spec.name;
   if (c.subscriptionCount > 0 && c.out.resp === 2 && !SUBSCRIBED_OK.has(base)) {
     c.out.error(`ERR Can't execute '${cmd.spec.name}': only (P|S)SUBSCRIBE / (P|S)UNSUBSCRIBE / PING / QUIT / RESET are allowed in this context`);
     return;
   }
-  if (cmd.spec.flagSet.has('denyoom') && !s.evictor.enforce()) {
+  // The master link is exempt: a replica applies its master's writes whatever its own memory.
+  if (cmd.spec.flagSet.has('denyoom') && !c.isMasterLink && !s.evictor.enforce()) {
     cmd.stats.rejected++;
     c.out.error(Err.oom);
+    return abortMulti(c);
+  }
+  // MISCONF: persistence is failing (bgsave error with stop-writes-on-bgsave-error, AOF write error).
+  if (s.persistence.deny !== null && !c.isMasterLink && refusedByPersistence(c, cmd)) return abortMulti(c);
+  // Replication: -READONLY / -MASTERDOWN on replicas, -NOREPLICAS (min-replicas-to-write).
+  if (s.replGate !== null && s.replGate.rejects(c, cmd)) return abortMulti(c);
+  // A script past its time limit runs in slices: only allow_busy commands (SCRIPT KILL …) get in.
+  if (s.busyScript !== null && !cmd.spec.flagSet.has('allow_busy')) {
+    cmd.stats.rejected++;
+    c.out.error(Err.busyScript);
     return abortMulti(c);
   }
   if (c.multi && !NOT_QUEUED.has(base)) {
@@ -51,8 +63,24 @@ function run(c: Client, argv: string[]): void {
     c.out.simple('QUEUED');
     return;
   }
+  // Cluster MIGRATE in progress: a command touching a key in transfer waits for its end.
+  if (s.keysInTransfer !== null && s.keysInTransfer.mustWait(c, cmd, argv)) return;
+  // sync-replicas: the gate holds the reply until replicas acknowledge the write.
+  if (s.replGate !== null) return s.replGate.call(c, cmd, argv);
   call(c, cmd, argv);
-  if (s.blocking.hasReady) s.blocking.serveReady();
+  settle(s);
+}
+
+/**
+ * After a top-level command: emit what it propagates, then serve blocked clients its writes made
+ * ready (their pops propagate too).
+ */
+export function settle(s: NodeServer): void {
+  if (s.propagation.active) s.propagation.flush();
+  if (s.blocking.hasReady) {
+    s.blocking.serveReady();
+    s.propagation.flush();
+  }
 }
 
 /** Runs a resolved command (directly, or from EXEC / scripts) with the shared bookkeeping. */
@@ -62,6 +90,8 @@ export function call(c: Client, cmd: NodeCommand, argv: string[]): void {
   const errorsBefore = c.out.errors;
   c.lastCmd = cmd.spec.name;
   const mark = c.out.length;
+  // A running snapshot must keep the pre-write state of aggregates this command may mutate in place.
+  if (s.cow.active && cmd.spec.isWrite) s.cow.beforeCommand(c, cmd, argv);
   const t0 = performance.now();
   try {
     cmd.handler!(c, argv);
@@ -104,6 +134,14 @@ function rejectedBySlot(c: Client, cmd: NodeCommand, argv: string[]): boolean {
   } else {
     abortMulti(c);
   }
+  return true;
+}
+
+/** Redis refuses writes and PING (not its master's stream) while persistence fails. */
+function refusedByPersistence(c: Client, cmd: NodeCommand): boolean {
+  if (c.isMasterLink || !(cmd.spec.isWrite || cmd.spec.name === 'ping')) return false;
+  cmd.stats.rejected++;
+  c.out.error(c.server.persistence.deny!);
   return true;
 }
 

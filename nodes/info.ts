@@ -5,6 +5,8 @@
 import os from 'node:os';
 import type { NodeServer } from './server.js';
 import { SLOTGATE_VERSION, VERSION } from './server.js';
+import { replicationInfo, syncStats } from './replication/info.js';
+import { persistenceInfo } from './persistence/info.js';
 
 type Section = (s: NodeServer) => [string, string | number][];
 
@@ -77,18 +79,7 @@ const SECTIONS: Record<string, Section> = {
       ['lazyfree_pending_objects', 0],
     ];
   },
-  persistence: (s) => [
-    ['loading', 0],
-    ['async_loading', 0],
-    ['rdb_changes_since_last_save', s.dirty],
-    ['rdb_bgsave_in_progress', 0],
-    ['rdb_last_save_time', s.lastSave],
-    ['rdb_last_bgsave_status', 'ok'],
-    ['aof_enabled', s.config.get<boolean>('appendonly') ? 1 : 0],
-    ['aof_rewrite_in_progress', 0],
-    ['aof_last_bgrewrite_status', 'ok'],
-    ['aof_last_write_status', 'ok'],
-  ],
+  persistence: persistenceInfo,
   stats: (s) => {
     const st = s.stats;
     return [
@@ -105,18 +96,12 @@ const SECTIONS: Record<string, Section> = {
       ['pubsub_channels', s.pubsub.channels.size],
       ['pubsub_patterns', s.pubsub.patterns.size],
       ['pubsubshard_channels', s.pubsub.shards.size],
+      ...syncStats(s),
       ['total_error_replies', st.totalErrorReplies],
       ['total_reads_processed', st.totalCommands],
     ];
   },
-  replication: () => [
-    ['role', 'master'],
-    ['connected_slaves', 0],
-    ['master_failover_state', 'no-failover'],
-    ['master_replid', '0000000000000000000000000000000000000000'],
-    ['master_repl_offset', 0],
-    ['repl_backlog_active', 0],
-  ],
+  replication: (s) => replicationInfo(s),
   cpu: () => {
     const u = process.cpuUsage();
     return [

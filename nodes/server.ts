@@ -20,10 +20,16 @@ import type { NodeConfigExtras } from './config.js';
 import { Db, type KeyspaceHooks } from './keyspace/db.js';
 import { ClusterState } from './cluster/state.js';
 import { SlotIndex } from './cluster/slot-index.js';
+import type { KeysInTransfer } from './cluster/transfer-hold.js';
 import { ActiveExpirer } from './keyspace/expire.js';
 import { Slowlog } from '../lib/slowlog.js';
 import { ServerStats } from './stats.js';
 import { parseOutputLimits, type OutputLimits } from './output-limits.js';
+import { CowRegistry } from './persistence/cow.js';
+import { Persistence } from './persistence/manager.js';
+import { Propagation } from './replication/propagate.js';
+import { Replication } from './replication/replication.js';
+import type { ReplGate } from './replication/gate.js';
 
 export const VERSION = '7.0.15';
 export const SLOTGATE_VERSION = '0.1.0';
@@ -39,11 +45,37 @@ export class NodeServer extends EventEmitter {
   readonly watches = new WatchManager();
   readonly pubsub = new PubSub();
   readonly evictor: Evictor;
+  /** Running snapshots' copy-on-write (nodes/persistence/cow.ts). */
+  readonly cow: CowRegistry;
+  /** Snapshot file, AOF, save points, MISCONF (nodes/persistence/manager.ts). */
+  readonly persistence: Persistence;
+  /**
+   * Set while the AOF holds bytes not yet written (and, under appendfsync always, fsynced): client
+   * replies wait for the end-of-turn flush, which first runs `beforeReplies` (the AOF write).
+   */
+  holdReplies = false;
+  beforeReplies: (() => void) | null = null;
   readonly runId = randomBytes(20).toString('hex');
   readonly startedAt = Date.now();
   readonly log: Logger;
   /** Slot ownership and peers when `cluster-enabled yes`, else null (plain Redis-compatible server). */
   readonly cluster: ClusterState | null = null;
+  /**
+   * 'replica' while REPLICAOF/SLAVEOF points at a master (kept by nodes/replication/); read by the
+   * cluster routing (replicas answer MOVED unless READONLY) and by write rejection (-READONLY).
+   */
+  role: 'master' | 'replica' = 'master';
+  /** What write commands propagate to replicas and the AOF (nodes/replication/propagate.ts). */
+  readonly propagation = new Propagation(this);
+  readonly replication: Replication;
+  /** True while a replica runs a command from its master's stream (see KeyspaceHooks.expiryNow). */
+  applyingMasterStream = false;
+  /** Set while replication must admit or hold commands (replica, min-replicas, sync-replicas). */
+  replGate: ReplGate | null = null;
+  /** Cluster MIGRATE: keys being transferred (commands touching them wait), or null when none. */
+  keysInTransfer: KeysInTransfer | null = null;
+  /** A script past busy-reply-threshold still running (nodes/scripting/): others get BUSY. */
+  busyScript: { readonly sha: string } | null = null;
   commands: Map<string, NodeCommand>;
   /**
    * Dispatch lookup: the same commands under lower- and upper-case names, so the common spellings
@@ -77,6 +109,8 @@ export class NodeServer extends EventEmitter {
     config.onChange('loglevel', (v) => (this.log.level = v as LogLevel));
     const hooks = this.keyspaceHooks();
     this.dbs = Array.from({ length: config.get<number>('databases') }, (_, i) => new Db(i, hooks));
+    this.cow = new CowRegistry(this.dbs);
+    this.persistence = new Persistence(this);
     if (config.get<boolean>('cluster-enabled')) {
       this.cluster = new ClusterState(() => ({ host: this.announceHost(), port: this.port }));
       this.dbs[0].slotIndex = new SlotIndex();
@@ -91,6 +125,7 @@ export class NodeServer extends EventEmitter {
     config.onChange('client-output-buffer-limit', (v) => (this.outputLimits = parseOutputLimits(v as string[])));
     config.onChange('hz', () => this.startCron());
     this.evictor = new Evictor(this);
+    this.replication = new Replication(this);
     this.slowlogThreshold = config.get<number>('slowlog-log-slower-than');
     const updateLfu = () => {
       this.lfuParams = config.get<string>('maxmemory-policy').endsWith('lfu')
@@ -113,7 +148,9 @@ export class NodeServer extends EventEmitter {
         if (this.watches.count > 0) this.watches.touchAll(db);
       },
       now: () => Date.now(),
-      mayExpire: () => true,
+      expiryNow: () => (this.applyingMasterStream ? 0 : Date.now()),
+      // Replicas wait for their master's DEL (reads still treat expired keys as missing).
+      mayExpire: () => this.role === 'master',
       // Asked on every key access: answered from a field the config listeners keep current.
       lfu: () => this.lfuParams,
     };
@@ -155,6 +192,7 @@ export class NodeServer extends EventEmitter {
     if (this.sockets.length === 0) throw new Error('Failed listening on any bind address');
     this.port = port;
     this.startCron();
+    this.replication.start();
     this.log.notice(`Ready to accept connections tcp on port ${port}`);
   }
 
@@ -189,9 +227,15 @@ export class NodeServer extends EventEmitter {
     }
     const keepalive = this.config.get<number>('tcp-keepalive');
     if (keepalive > 0) sock.setKeepAlive(true, keepalive * 1000);
+    this.adoptClient(sock);
+    this.stats.totalConnections++;
+  }
+
+  /** A client on a socket (accepted, or the replica's link to its master). */
+  adoptClient(sock: net.Socket): Client {
     const c = new Client(this, sock, this.nextClientId++);
     this.clients.set(c.id, c);
-    this.stats.totalConnections++;
+    return c;
   }
 
   /** Redis 7: protected mode refuses non-loopback clients while the default user has no password. */
@@ -211,10 +255,16 @@ export class NodeServer extends EventEmitter {
   /** Flushes a client's replies at the end of this event-loop turn (replies caused by others). */
   scheduleFlush(c: Client): void {
     this.pendingFlush.add(c);
+    this.scheduleFlushTurn();
+  }
+
+  /** Schedules the end-of-turn flush (also used by the AOF to write before held replies leave). */
+  scheduleFlushTurn(): void {
     if (this.flushScheduled) return;
     this.flushScheduled = true;
     setImmediate(() => {
       this.flushScheduled = false;
+      if (this.beforeReplies !== null) this.beforeReplies();
       const list = [...this.pendingFlush];
       this.pendingFlush.clear();
       for (const cl of list) cl.flush();
@@ -230,7 +280,7 @@ export class NodeServer extends EventEmitter {
     if (this.monitors.size > 0 && !cmd.spec.flagSet.has('skip_monitor') && !cmd.spec.flagSet.has('admin')) {
       this.feedMonitors(c, argv);
     }
-    if (dirtied && cmd.spec.isWrite) this.emit('propagate', c.db.id, argv);
+    if (this.propagation.active) this.propagation.afterCall(c.db.id, argv, dirtied && cmd.spec.isWrite);
   }
 
   private feedMonitors(c: Client, argv: string[]): void {
@@ -267,7 +317,8 @@ export class NodeServer extends EventEmitter {
   private tick(period: number): void {
     const now = Date.now();
     // Slow cycle budget: a quarter of the tick, as Redis's ACTIVE_EXPIRE_CYCLE_SLOW_TIME_PERC.
-    if (this.activeExpire) this.expirer.cycle(this.dbs, () => Date.now(), Math.max(1, period / 4));
+    // No expiry while a busy script runs in slices: the dataset must not change under it.
+    if (this.activeExpire && this.role === 'master' && this.busyScript === null) this.expirer.cycle(this.dbs, () => Date.now(), Math.max(1, period / 4));
     this.stats.sample(now);
     this.closeIdleClients(now);
   }
@@ -275,7 +326,8 @@ export class NodeServer extends EventEmitter {
   private closeIdleClients(now: number): void {
     const timeout = this.config.get<number>('timeout');
     for (const c of this.clients.values()) {
-      if (timeout > 0 && !c.blocked && !c.monitor && now - c.lastInteraction > timeout * 1000) {
+      const replLink = c.isMasterLink || c.outputClass === 'replica';
+      if (timeout > 0 && !c.blocked && !c.monitor && !replLink && now - c.lastInteraction > timeout * 1000) {
         this.log.verbose(`Closing idle client ${c.addr}`);
         c.close();
       } else if (c.softLimitSince && this.outputLimitExceeded(c)) {
@@ -298,6 +350,8 @@ export class NodeServer extends EventEmitter {
     this.stopping = true;
     if (this.cron) clearInterval(this.cron);
     this.evictor.stop();
+    this.persistence.stop();
+    this.replication.stop();
     // close() waits for open connections to end, so drop the clients before awaiting it.
     const closed = this.sockets.map((l) => new Promise<void>((r) => l.close(() => r())));
     for (const c of [...this.clients.values()]) c.close();

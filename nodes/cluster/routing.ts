@@ -19,6 +19,8 @@ class Query {
   missing = 0;
   existing = 0;
   multipleKeys = false;
+  /** Some command is a write (for EXEC: any queued one), so a replica cannot serve it. */
+  write = false;
 
   constructor(private readonly c: Client, private readonly st: ClusterState) {}
 
@@ -26,6 +28,7 @@ class Query {
   add(spec: CommandSpec, argv: readonly string[]): string | null {
     const positions = keyPositions(spec, argv);
     if (!positions) return null; // malformed: the handler replies with the syntax error
+    if (spec.isWrite) this.write = true;
     for (const pos of positions) {
       const key = argv[pos];
       const slot = keySlot(key);
@@ -48,16 +51,22 @@ class Query {
     return null;
   }
 
-  verdict(asking: boolean): string | null {
+  verdict(asking: boolean, isMigrate: boolean): string | null {
     if (this.slot < 0) return null; // no keys: any node serves it
     const st = this.st;
+    // MIGRATE works locally while the slot is open: keys must move freely between the two nodes.
+    if ((this.migrating || this.importing) && isMigrate) return null;
     if (this.migrating && this.missing > 0) {
       return this.existing > 0 ? Err.tryAgain : Err.ask(this.slot, st.addr(st.migrating.get(this.slot)!));
     }
     if (this.importing && asking) return this.multipleKeys && this.missing > 0 ? Err.tryAgain : null;
-    // TODO(replicas): READONLY clients may read from a replica of the owner (not modelled yet).
-    if (this.owner !== st.myId) return Err.moved(this.slot, st.addr(this.owner!));
+    if (this.owner !== st.myId && !this.readOnReplica()) return Err.moved(this.slot, st.addr(this.owner!));
     return null;
+  }
+
+  /** A READONLY client's read on a replica of the slot's owner is served here (Redis Cluster). */
+  private readOnReplica(): boolean {
+    return this.c.clusterReadonly && !this.write && this.c.server.role === 'replica' && this.owner === this.st.masterId;
   }
 }
 
@@ -73,7 +82,7 @@ export function routeError(c: Client, st: ClusterState, spec: CommandSpec, argv:
     const err = q.add(spec, argv);
     if (err) return err;
   }
-  return q.verdict(c.asking || spec.flagSet.has('asking'));
+  return q.verdict(c.asking || spec.flagSet.has('asking'), spec.name === 'migrate');
 }
 
 /** Commands without keys skip the check (EXEC checks its queued commands), as in Redis. */

@@ -2,7 +2,8 @@
  * What a node in cluster mode knows (DESIGN §3): its own id, who owns each slot, which slots are
  * being migrated out or imported, and where the other nodes are. slotgate has no gossip: the
  * coordinator sets all of it with CLUSTER ADDSLOTS/SETSLOT and the slotgate extension
- * CLUSTER SETNODE <id> <host:port>. Node roles (replicas) are not modelled yet.
+ * CLUSTER SETNODE <id> <host:port>. A replica learns its master's id by CLUSTER REPLICATE <id>
+ * (whether it replicates is `server.role`, kept by replication).
  */
 import { randomBytes } from 'node:crypto';
 import { SLOT_COUNT } from '../../lib/slot/index.js';
@@ -14,8 +15,12 @@ export interface ClusterNode {
 }
 
 export class ClusterState {
-  /** 40 hex chars, random, stable for the life of the process. */
-  readonly myId = randomBytes(20).toString('hex');
+  /** 40 hex chars, random; kept across restarts by the cluster-config-file (cluster/config-file.ts). */
+  myId = randomBytes(20).toString('hex');
+  /** The master this node replicates in the cluster (CLUSTER REPLICATE), or null. */
+  masterId: string | null = null;
+  /** Called after every change the cluster-config-file must record (set when the file is in use). */
+  onChange: (() => void) | null = null;
   /** Owner node id per slot, or null when unassigned. */
   private readonly owners: (string | null)[] = new Array<string | null>(SLOT_COUNT).fill(null);
   /** Slot → target node id, for slots this node is handing over (SETSLOT MIGRATING). */
@@ -41,6 +46,11 @@ export class ClusterState {
   addr(id: string): string {
     const n = this.node(id);
     return n ? `${n.host}:${n.port}` : ':0';
+  }
+
+  /** Records a change: persists it when a cluster-config-file is in use. */
+  changed(): void {
+    this.onChange?.();
   }
 
   ownerOf(slot: number): string | null {

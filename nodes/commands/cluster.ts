@@ -8,6 +8,7 @@ import { keySlot, SLOT_COUNT } from '../../lib/slot/index.js';
 import type { Client } from '../client.js';
 import type { ClusterNode, ClusterState } from '../cluster/state.js';
 import { validNodeId } from '../cluster/state.js';
+import { redirectBlockedClients } from '../cluster/blocked-redirect.js';
 import { parseInt64 } from './args.js';
 import { helpReply } from './connection.js';
 import type { Handler } from './registry.js';
@@ -21,6 +22,20 @@ function enabled(h: ClusterHandler): Handler {
     if (st === null) return c.out.error(Err.clusterDisabled);
     h(c, argv, st);
   };
+}
+
+/**
+ * A command that changes the cluster state: when it succeeded (replied +OK), the change is saved
+ * to the cluster-config-file and clients blocked on slots no longer served here are redirected.
+ */
+function mutating(h: ClusterHandler): Handler {
+  return enabled((c, argv, st) => {
+    const errors = c.out.errors;
+    h(c, argv, st);
+    if (c.out.errors !== errors) return;
+    st.changed();
+    redirectBlockedClients(c.server);
+  });
 }
 
 /** An integer argument, or null after replying Err.notInteger. */
@@ -164,6 +179,19 @@ function setNodeAddress(c: Client, argv: string[], st: ClusterState): void {
   c.out.ok();
 }
 
+/**
+ * CLUSTER REPLICATE <master-id>: in slotgate it only records which known node this one replicates
+ * (replicas answer MOVED to it, or serve READONLY reads of its slots); the coordinator starts the
+ * replication itself with REPLICAOF (DESIGN §3). Redis's errors for an unknown node or myself.
+ */
+function replicate(c: Client, argv: string[], st: ClusterState): void {
+  const id = argv[2];
+  if (!st.node(id)) return c.out.error(Err.clusterUnknownNode(id));
+  if (id === st.myId) return c.out.error(Err.clusterReplicateMyself);
+  st.masterId = id;
+  c.out.ok();
+}
+
 function info(c: Client, _argv: string[], st: ClusterState): void {
   const assigned = st.slotsAssigned;
   const fields: [string, string | number][] = [
@@ -201,7 +229,8 @@ function nodes(c: Client, _argv: string[], st: ClusterState): void {
   const lines = allNodes(st).map((n) => {
     const me = n.id === st.myId;
     const slots = [...(byOwner.get(n.id) ?? []), ...(me ? open : [])];
-    const head = `${n.id} ${n.host}:${n.port}@${n.port + 10000} ${me ? 'myself,master' : 'master'} - 0 0 0 connected`;
+    const role = me && st.masterId !== null ? `slave ${st.masterId}` : 'master -';
+    const head = `${n.id} ${n.host}:${n.port}@${n.port + 10000} ${me ? 'myself,' : ''}${role} 0 0 0 connected`;
     return [head, ...slots].join(' ') + '\n';
   });
   c.out.verbatim(lines.join(''));
@@ -243,7 +272,7 @@ function shards(c: Client, _argv: string[], st: ClusterState): void {
     c.out.bulk('port'); c.out.int(n.port);
     c.out.bulk('ip'); c.out.bulk(n.host);
     c.out.bulk('endpoint'); c.out.bulk(n.host);
-    c.out.bulk('role'); c.out.bulk('master');
+    c.out.bulk('role'); c.out.bulk(n.id === st.myId && st.masterId !== null ? 'replica' : 'master');
     c.out.bulk('replication-offset'); c.out.int(0);
     c.out.bulk('health'); c.out.bulk('online');
   }
@@ -263,6 +292,8 @@ const CLUSTER_HELP = [
   'NODES', '    Return cluster configuration seen by node.',
   'SETSLOT <slot> (IMPORTING <node-id>|MIGRATING <node-id>|STABLE|NODE <node-id>)', '    Set slot state.',
   'SETNODE <node-id> <host:port>', '    Set the address of another node (slotgate: set by the coordinator).',
+  'REPLICATE <node-id>', '    Record <node-id> as the master of this node (slotgate: replication itself is REPLICAOF).',
+  'RESTORE-CHUNK <key> <transfer-id> <seq> <part> [REPLACE] [LAST <ttl>]', '    Receive one part of a large value sent by MIGRATE (slotgate).',
   'SLOTS', '    Return information about slots range mappings.',
   'SHARDS', '    Return information about slot range mappings and the nodes associated with them.',
   'HELP', '    Prints this help.',
@@ -272,12 +303,13 @@ export const clusterHandlers: Record<string, Handler> = {
   'cluster|keyslot': enabled((c, argv) => c.out.int(keySlot(argv[2]))),
   'cluster|countkeysinslot': enabled(countKeysInSlot),
   'cluster|getkeysinslot': enabled(getKeysInSlot),
-  'cluster|addslots': enabled(updateSlots(false, false)),
-  'cluster|addslotsrange': enabled(updateSlots(false, true)),
-  'cluster|delslots': enabled(updateSlots(true, false)),
-  'cluster|delslotsrange': enabled(updateSlots(true, true)),
-  'cluster|setslot': enabled(setSlot),
-  'cluster|setnode': enabled(setNodeAddress),
+  'cluster|addslots': mutating(updateSlots(false, false)),
+  'cluster|addslotsrange': mutating(updateSlots(false, true)),
+  'cluster|delslots': mutating(updateSlots(true, false)),
+  'cluster|delslotsrange': mutating(updateSlots(true, true)),
+  'cluster|setslot': mutating(setSlot),
+  'cluster|setnode': mutating(setNodeAddress),
+  'cluster|replicate': mutating(replicate),
   'cluster|myid': enabled((c, _argv, st) => c.out.bulk(st.myId)),
   'cluster|info': enabled(info),
   'cluster|nodes': enabled(nodes),

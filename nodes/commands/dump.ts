@@ -83,11 +83,21 @@ function restore(c: Client, argv: string[]): void {
   if (ttl !== 0 && !o.absttl) ttl += now;
   if (ttl !== 0 && ttl <= now) {
     // Already expired: nothing is stored; a replaced key counts as a deletion.
-    if (deleted) c.server.dirty++;
+    if (deleted) {
+      c.server.propagation.replace(['DEL', key]);
+      c.server.dirty++;
+    }
     return c.out.ok();
   }
   c.db.set(key, loaded.value);
   if (ttl !== 0) c.db.setExpire(key, ttl);
+  // A relative TTL replays as an absolute one (Redis 7.0 appends ABSTTL).
+  if (ttl !== 0 && !o.absttl && c.server.propagation.active) {
+    const replay = argv.slice();
+    replay[2] = String(ttl);
+    replay.push('ABSTTL');
+    c.server.propagation.replace(replay);
+  }
   setAccessClock(c, key, o, now);
   c.server.dirty++;
   c.out.ok();

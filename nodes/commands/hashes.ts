@@ -136,6 +136,8 @@ function hincrbyfloat(c: Client, argv: string[]): void {
   const text = formatLongDoubleHuman(sum);
   w.h.set(argv[2], text);
   hashWritten(c, argv[1], w.h, w.created);
+  // Replicas get the formatted result, not the increment (Redis 7.0: HSET key field value).
+  c.server.propagation.replace(['HSET', argv[1], argv[2], text]);
   c.out.bulk(text);
 }
 

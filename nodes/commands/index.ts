@@ -13,7 +13,11 @@ import { serverHandlers } from './server.js';
 import { setHandlers } from './sets.js';
 import { sortHandlers } from './sort.js';
 import { memoryHandlers } from './memory.js';
+import { migrateHandlers } from './migrate.js';
+import { persistenceHandlers } from './persistence.js';
 import { pubsubHandlers } from './pubsub.js';
+import { replicationHandlers } from './replication.js';
+import { scriptingHandlers } from './scripting.js';
 import { streamHandlers } from './streams.js';
 import { stringHandlers } from './strings.js';
 import { transactionHandlers } from './transactions.js';
@@ -33,9 +37,13 @@ export const allHandlers: Record<string, Handler> = {
   ...hllHandlers,
   ...transactionHandlers,
   ...pubsubHandlers,
+  ...replicationHandlers,
   ...memoryHandlers,
   ...sortHandlers,
   ...geoHandlers,
   ...dumpHandlers,
   ...clusterHandlers,
+  ...migrateHandlers,
+  ...persistenceHandlers,
+  ...scriptingHandlers,
 };

@@ -118,7 +118,7 @@ function flushdb(c: Client, argv: string[]): void {
   c.server.dirty += removed;
   // Redis propagates FLUSHDB even when nothing was removed (forceCommandPropagation); dispatch
   // propagates only commands that changed `dirty`, so an empty flush is propagated here.
-  if (removed === 0) c.server.emit('propagate', c.db.id, argv);
+  if (removed === 0) c.server.propagation.also(c.db.id, argv);
   c.out.ok();
 }
 
@@ -126,6 +126,7 @@ function flushall(c: Client, argv: string[]): void {
   if (!flushArgsOk(argv)) return c.out.error(Err.syntax);
   let removed = 0;
   for (const db of c.server.dbs) removed += empty(db);
+  c.server.persistence.afterFlushAll();
   // Redis adds one more for FLUSHALL itself, so it is always propagated.
   c.server.dirty += removed + 1;
   c.out.ok();

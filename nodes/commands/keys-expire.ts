@@ -13,9 +13,7 @@ import type { Handler } from './registry.js';
  * One of the four setters. `name` is Redis's command name for the overflow error (whatever case
  * or rename the client used); `relative` adds the current time, `unitMs` scales seconds.
  *
- * Propagation note: Redis rewrites these to PEXPIREAT <absolute ms> (or DEL when the time is past)
- * for replicas and the AOF; dispatch propagates the original argv today, so replication must add
- * that rewrite when it lands.
+ * Propagated as Redis 7.0 does: PEXPIREAT <absolute ms>, or DEL when the time is already past.
  */
 function expireGeneric(name: string, unitMs: 1 | 1000, relative: boolean): Handler {
   return (c, argv) => {
@@ -30,9 +28,15 @@ function expireGeneric(name: string, unitMs: 1 | 1000, relative: boolean): Handl
     const key = argv[1];
     if (db.get(key) === undefined) return c.out.int(0);
     if (flags !== 0 && !expireFlagsAllow(flags, db.getExpire(key), when)) return c.out.int(0);
-    // A time already past deletes the key at once, as Redis does on a master.
-    if (when <= BigInt(now)) db.delete(key);
-    else db.setExpire(key, Number(when));
+    // A time already past deletes the key at once, as Redis does on a master (a replica keeps it
+    // for its master's DEL).
+    if (when <= BigInt(now) && c.server.role === 'master') {
+      db.delete(key);
+      c.server.propagation.replace(['DEL', key]);
+    } else {
+      db.setExpire(key, Number(when));
+      c.server.propagation.replace(['PEXPIREAT', key, String(when)]);
+    }
     c.server.dirty++;
     c.out.int(1);
   };

@@ -14,8 +14,24 @@ import { writeTyped } from './lookup.js';
 import type { Handler } from './registry.js';
 import { parseTimeoutMs } from './timeout-arg.js';
 
-/** What serving a key does: pop and reply, in the command's shape. */
-type Serve = (c: Client, key: string, list: List) => void;
+/**
+ * What serving a key does: pop and reply, in the command's shape. `later` when a blocked client
+ * is served after another client's write (outside its own command).
+ */
+type Serve = (c: Client, key: string, list: List, later: boolean) => void;
+
+/**
+ * Replicas replay the non-blocking equivalent (Redis 7.0): it replaces the command's own argv
+ * when served at once, and is added as an op of the write that woke the client when served later.
+ */
+function propagatePop(c: Client, later: boolean, argv: string[]): void {
+  if (later) c.server.propagation.also(c.db.id, argv);
+  else c.server.propagation.replace(argv);
+}
+
+function popName(end: End): string {
+  return end === 'left' ? 'LPOP' : 'RPOP';
+}
 
 /** The first key holding a list, undefined when none, or null after replying WRONGTYPE. */
 function firstList(c: Client, keys: readonly string[]): [string, List] | undefined | null {
@@ -36,7 +52,7 @@ function isList(v: Value | undefined): v is List {
 function serveOrBlock(c: Client, keys: string[], timeoutMs: number, serve: Serve, onTimeout: () => void): void {
   const found = firstList(c, keys);
   if (found === null) return;
-  if (found !== undefined) return serve(c, found[0], found[1]);
+  if (found !== undefined) return serve(c, found[0], found[1], false);
   c.server.blocking.block(c, {
     keys,
     timeoutMs,
@@ -44,7 +60,7 @@ function serveOrBlock(c: Client, keys: string[], timeoutMs: number, serve: Serve
       for (const key of keys) {
         const v = c.db.get(key);
         if (!isList(v)) continue;
-        serve(c, key, v);
+        serve(c, key, v, true);
         return true;
       }
       return false;
@@ -54,11 +70,12 @@ function serveOrBlock(c: Client, keys: string[], timeoutMs: number, serve: Serve
 }
 
 function popOne(end: End): Serve {
-  return (c, key, list) => {
+  return (c, key, list, later) => {
     c.out.array(2);
     c.out.bulk(key);
     c.out.bulk(list.pop(end)!);
     listShrank(c, key, list);
+    propagatePop(c, later, [popName(end), key]);
   };
 }
 
@@ -78,7 +95,11 @@ function blmpop(c: Client, argv: string[]): void {
   if (!a) return;
   const timeoutMs = parseTimeoutMs(c, argv[1]);
   if (timeoutMs === null) return;
-  const serve: Serve = (cl, key, list) => popManyWithKey(cl, key, list, a.end, a.count);
+  const serve: Serve = (cl, key, list, later) => {
+    const n = Math.min(a.count, list.length);
+    popManyWithKey(cl, key, list, a.end, a.count);
+    propagatePop(cl, later, [popName(a.end), key, String(n)]);
+  };
   serveOrBlock(c, a.keys, timeoutMs, serve, () => c.out.nilArray());
 }
 
@@ -88,7 +109,11 @@ function blmpop(c: Client, argv: string[]): void {
  */
 function blmoveGeneric(c: Client, argv: string[], from: End, to: End, timeoutMs: number): void {
   const dstKey = argv[2];
-  const serve: Serve = (cl, key, list) => moveOne(cl, key, list, dstKey, from, to);
+  const serve: Serve = (cl, key, list, later) => {
+    const dirty = cl.server.dirty;
+    moveOne(cl, key, list, dstKey, from, to);
+    if (cl.server.dirty !== dirty) propagatePop(cl, later, ['LMOVE', key, dstKey, from.toUpperCase(), to.toUpperCase()]);
+  };
   serveOrBlock(c, [argv[1]], timeoutMs, serve, () => c.out.nil());
 }
 

@@ -9,6 +9,7 @@ import { helpReply } from './connection.js';
 import type { Handler } from './registry.js';
 import { slowlogHandlers } from './slowlog.js';
 import { stringEncoding, typeName } from '../keyspace/types.js';
+import { datasetDigest, keyDigest } from '../persistence/digest.js';
 
 function time(c: Client): void {
   const us = BigInt(Date.now()) * 1000n + BigInt(Math.floor((performance.now() % 1) * 1000));
@@ -23,6 +24,10 @@ function shutdown(c: Client, argv: string[]): void {
   }
   if (argv.some((a) => a.toLowerCase() === 'abort')) return c.out.error('ERR No shutdown in progress.');
   c.server.log.warning('User requested shutdown...');
+  // The final save (save points or SAVE) must succeed, unless NOSAVE or FORCE, or the node stays up.
+  const flags = new Set(argv.slice(1).map((a) => a.toLowerCase()));
+  const mode = flags.has('nosave') ? 'nosave' : flags.has('save') ? 'save' : 'default';
+  if (!c.server.persistence.beforeShutdown(mode, flags.has('force'))) return c.out.error(Err.shutdownFailed);
   // Redis sends no reply on success: the connection just closes when the process exits.
   c.server.emit('shutdown');
 }
@@ -88,10 +93,20 @@ const DEBUG_SUBS: Record<string, Handler> = {
   populate: debugPopulate,
   object: debugObject,
   'set-active-expire': debugActiveExpire,
+  // Status replies, as Redis (see nodes/persistence/digest.ts for how they are computed).
+  digest: (c) => c.out.simple(datasetDigest(c.server)),
+  'digest-value': (c, argv) => {
+    c.out.array(argv.length - 2);
+    for (const k of argv.slice(2)) c.out.simple(keyDigest(c.db, k));
+  },
   help: (c) => helpReply(c, [
     'DEBUG <subcommand> [<arg> [value] [opt] ...]. Subcommands are:',
+    'DIGEST', '    Output a hex signature representing the current DB content.',
+    'DIGEST-VALUE <key> [<key> ...]', '    Output a hex signature of the values of all the specified keys.',
     'OBJECT <key>', '    Show low level info about the key and associated value.',
+    'LOADAOF', '    Flush the AOF buffers on disk and reload the AOF in memory.',
     'POPULATE <count> [<prefix>] [<size>]', '    Create <count> string keys named key:<num>.',
+    'RELOAD', '    Save the RDB on disk and reload it back to memory.',
     'SET-ACTIVE-EXPIRE <0|1>', '    Setting it to 0 disables expiring keys in background.',
     'SLEEP <seconds>', '    Stop the server for <seconds>. Decimals allowed.',
     'HELP', '    Prints this help.',

@@ -114,7 +114,17 @@ function spop(c: Client, argv: string[]): void {
   set.delete(member);
   c.out.bulk(member);
   afterRemoval(c, argv[1], set);
+  // The random choice is made here once: replicas remove the same member.
+  c.server.propagation.replace(['SREM', argv[1], member]);
   c.server.dirty++;
+}
+
+/** SPOP count replays as SREM of the popped members, 1024 per command (Redis 7.0). */
+function propagateSrem(c: Client, key: string, popped: readonly string[]): void {
+  if (!c.server.propagation.active) return;
+  const cmds: string[][] = [];
+  for (let i = 0; i < popped.length; i += 1024) cmds.push(['SREM', key, ...popped.slice(i, i + 1024)]);
+  c.server.propagation.replace(...cmds);
 }
 
 function spopCount(c: Client, argv: string[]): void {
@@ -130,6 +140,7 @@ function spopCount(c: Client, argv: string[]): void {
     // The whole set, replied as Redis's SUNION of it would order it.
     replySet(c, [...SetObject.from(set.members()).members()]);
     c.db.delete(key);
+    c.server.propagation.replace(['DEL', key]);
     return;
   }
   const remaining = set.size - count;
@@ -142,6 +153,7 @@ function spopCount(c: Client, argv: string[]): void {
     }
     replySet(c, popped);
     c.db.touchWrite(key);
+    propagateSrem(c, key, popped);
     return;
   }
   // Popping most of the set: move the few members that stay into a new set, reply the rest.
@@ -151,8 +163,10 @@ function spopCount(c: Client, argv: string[]): void {
     set.delete(m);
     kept.add(m);
   }
-  replySet(c, [...set.members()]);
+  const popped = [...set.members()];
+  replySet(c, popped);
   c.db.set(key, kept, true);
+  propagateSrem(c, key, popped);
 }
 
 function srandmember(c: Client, argv: string[]): void {

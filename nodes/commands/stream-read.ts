@@ -229,6 +229,20 @@ function replyHistory(c: Client, s: StreamObject, consumer: Consumer, start: Str
   }
 }
 
+/**
+ * A blocked XREADGROUP served after another client's XADD changes the group: replicas replay it
+ * as the same read with ">" (their group is at the same last-delivered ID), as an op of that
+ * write. (Redis propagates XCLAIM … LASTID per entry; delivery times may differ here.)
+ */
+function propagateServedGroupRead(c: Client, a: ReadArgs, i: number): void {
+  if (!c.server.propagation.active) return;
+  const argv = ['XREADGROUP', 'GROUP', a.group!, a.consumer];
+  if (a.count > 0) argv.push('COUNT', String(a.count));
+  if (a.noack) argv.push('NOACK');
+  argv.push('STREAMS', a.keys[i], '>');
+  c.server.propagation.also(c.db.id, argv);
+}
+
 /** Blocks until a write makes one of the keys servable (serveClientsBlockedOnStreamKey). */
 function block(c: Client, a: ReadArgs): void {
   const db = c.db;
@@ -254,6 +268,7 @@ function block(c: Client, a: ReadArgs): void {
         if (c.out.resp === 3) c.out.map(1);
         else c.out.array(1);
         serveKey(c, s, a, i, after);
+        if (a.group !== null) propagateServedGroupRead(c, a, i);
         return true;
       }
       return false;

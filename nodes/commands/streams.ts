@@ -6,7 +6,7 @@
 import { Err } from '../../lib/errors.js';
 import type { Client } from '../client.js';
 import { StreamObject } from '../types/stream.js';
-import { ID_MAX, ID_ZERO, idMs, idSeq, makeId, U64_MAX, type StreamId } from '../types/stream-id.js';
+import { formatId, ID_MAX, ID_ZERO, idMs, idSeq, makeId, U64_MAX, type StreamId } from '../types/stream-id.js';
 import type { Handler } from './registry.js';
 import {
   int64OrReply, intervalIdOrReply, parseAddTrimArgs, readStream, replyId, replyRange, strictIdOrReply, writeStream,
@@ -35,6 +35,12 @@ function xadd(c: Client, argv: string[]): void {
   if (id === null || id <= s.lastId) return c.out.error(Err.xaddIdTooSmall);
   s.append(id, argv.slice(fieldPos));
   replyId(c, id);
+  // Replicas must store the same ID: `*` and `<ms>-*` replay as the ID chosen here (Redis 7.0).
+  if (c.server.propagation.active) {
+    const replay = argv.slice();
+    replay[a.next] = formatId(id);
+    c.server.propagation.replace(replay);
+  }
   c.server.dirty++;
   if (a.trim !== null) s.trim(a.trim);
   c.db.touchWrite(key);

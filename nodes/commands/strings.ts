@@ -159,7 +159,11 @@ function setGeneric(c: Client, cmd: string, key: string, val: string, o: SetOpti
     return;
   }
   c.db.set(key, val, (flags & KEEPTTL) !== 0);
-  if (o.expire !== undefined) c.db.setExpire(key, when);
+  if (o.expire !== undefined) {
+    c.db.setExpire(key, when);
+    // A relative expiry replays as an absolute one (Redis 7.0: SET key value PXAT ms).
+    if (!(flags & PXAT)) c.server.propagation.replace(['SET', key, val, 'PXAT', String(when)]);
+  }
   c.server.dirty++;
   if (flags & GET) return;
   if (reply === 'int') c.out.int(1);
@@ -193,11 +197,14 @@ function getex(c: Client, argv: string[]): void {
   if ((o.flags & (EXAT | PXAT)) !== 0 && when <= Date.now()) {
     // An absolute time already past: the key goes now (Redis propagates a DEL).
     c.db.delete(key);
+    c.server.propagation.replace(['DEL', key]);
     c.server.dirty++;
   } else if (o.expire !== undefined) {
     c.db.setExpire(key, when);
+    c.server.propagation.replace(['PEXPIREAT', key, String(when)]);
     c.server.dirty++;
   } else if ((o.flags & PERSIST) !== 0 && c.db.removeExpire(key)) {
+    c.server.propagation.replace(['PERSIST', key]);
     c.server.dirty++;
   }
 }
@@ -209,7 +216,10 @@ function getset(c: Client, argv: string[]): void {
 }
 
 function getdel(c: Client, argv: string[]): void {
-  if (typeof getForUpdate(c, argv[1]) === 'string' && c.db.delete(argv[1])) c.server.dirty++;
+  if (typeof getForUpdate(c, argv[1]) === 'string' && c.db.delete(argv[1])) {
+    c.server.propagation.replace(['DEL', argv[1]]);
+    c.server.dirty++;
+  }
 }
 
 function mget(c: Client, argv: string[]): void {
@@ -373,6 +383,8 @@ function incrbyfloat(c: Client, argv: string[]): void {
   if (sum === null) return c.out.error(Err.incrNanOrInf);
   const text = formatLongDoubleHuman(sum);
   c.db.set(key, text, true);
+  // Float formatting must not differ between nodes: replicas get the result (Redis 7.0 does).
+  c.server.propagation.replace(['SET', key, text, 'KEEPTTL']);
   c.server.dirty++;
   c.out.bulk(text);
 }

@@ -136,7 +136,10 @@ function zmpop(c: Client, argv: string[]): void {
 function blockingPop(c: Client, keys: string[], end: End, count: number, timeoutMs: number, shape: PopShape): void {
   const found = firstZset(c, keys);
   if (found === null) return;
-  if (found !== undefined) return popAndReply(c, found[0], found[1], end, count, shape);
+  if (found !== undefined) {
+    popAndReply(c, found[0], found[1], end, count, shape);
+    return c.server.propagation.replace(plainPop(found[0], end, count, shape));
+  }
   const db = c.db;
   c.server.blocking.block(c, {
     keys,
@@ -146,12 +149,20 @@ function blockingPop(c: Client, keys: string[], end: End, count: number, timeout
         const v = db.get(key);
         if (v === undefined || typeof v === 'string' || v.type !== 'zset') continue;
         popAndReply(c, key, v as ZSet, end, count, shape);
+        // Served after another client's write: an op of that write (Redis 7.0).
+        c.server.propagation.also(db.id, plainPop(key, end, count, shape));
         return true;
       }
       return false;
     },
     onTimeout: () => c.out.nilArray(),
   });
+}
+
+/** Replicas replay a blocking pop as ZPOPMIN/ZPOPMAX (with the count for BZMPOP). */
+function plainPop(key: string, end: End, count: number, shape: PopShape): string[] {
+  const name = end === 'min' ? 'ZPOPMIN' : 'ZPOPMAX';
+  return shape === MPOP_SHAPE ? [name, key, String(count)] : [name, key];
 }
 
 function bzpop(end: End): Handler {

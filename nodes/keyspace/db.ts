@@ -6,6 +6,7 @@ import { Dict } from './dict.js';
 import type { Value } from './types.js';
 import { lfuInit, lfuTouch, lruClock } from './lru.js';
 import type { SlotIndex } from '../cluster/slot-index.js';
+import type { CowRegistry } from '../persistence/cow.js';
 
 export interface KeyspaceHooks {
   /** A key's value changed or it was deleted/expired (Redis: signalModifiedKey). */
@@ -16,6 +17,11 @@ export interface KeyspaceHooks {
   emptied(db: Db): void;
   /** Current time in ms (one clock per event-loop turn, as Redis caches mstime per command). */
   now(): number;
+  /**
+   * The time keys are judged expired against: now, except while a replica applies its master's
+   * stream (then nothing is expired: the master decides, and sends DEL when it does).
+   */
+  expiryNow(): number;
   /** Whether lazy access may delete expired keys (false on replicas: the master's DEL does it). */
   mayExpire(): boolean;
   /** LFU policy and its tuning, when selected. */
@@ -31,6 +37,8 @@ export class Db {
   avgTtl = 0;
   /** Keys per hash slot; set on database 0 in cluster mode only (one check per insert/delete). */
   slotIndex: SlotIndex | undefined;
+  /** Running snapshots (copy-on-write), else null: the one check on the write paths below. */
+  cow: CowRegistry | null = null;
 
   constructor(
     readonly id: number,
@@ -64,6 +72,7 @@ export class Db {
    * Stores a value. Clears any TTL unless keepTtl (SET KEEPTTL, in-place updates of aggregates).
    */
   set(key: string, val: Value, keepTtl = false): void {
+    if (this.cow !== null) this.cow.beforeKeyChange(this, key);
     const sizeBefore = this.dict.size;
     const slot = this.dict.set(key, val);
     if (this.slotIndex && this.dict.size > sizeBefore) this.slotIndex.add(key);
@@ -79,6 +88,7 @@ export class Db {
   }
 
   delete(key: string): boolean {
+    if (this.cow !== null) this.cow.beforeKeyChange(this, key);
     const vacated = this.dict.delete(key);
     if (vacated < 0) return false;
     if (this.slotIndex) this.slotIndex.remove(key);
@@ -89,6 +99,7 @@ export class Db {
   }
 
   clear(): void {
+    if (this.cow !== null) this.cow.beforeEmpty(this);
     this.hooks.emptied(this);
     this.dict.clear();
     this.slotIndex?.clear();
@@ -98,6 +109,10 @@ export class Db {
 
   /** Replaces this database's contents with another's (SWAPDB). */
   swapWith(other: Db): void {
+    if (this.cow !== null) {
+      this.cow.beforeEmpty(this);
+      this.cow.beforeEmpty(other);
+    }
     this.hooks.emptied(this);
     this.hooks.emptied(other);
     const d = (this as unknown as { dict: Dict<Value> }).dict;
@@ -114,11 +129,13 @@ export class Db {
   }
 
   setExpire(key: string, whenMs: number): void {
+    if (this.cow !== null) this.cow.beforeKeyChange(this, key);
     this.expires.set(key, whenMs);
     this.hooks.modified(this, key);
   }
 
   removeExpire(key: string): boolean {
+    if (this.cow !== null) this.cow.beforeKeyChange(this, key);
     if (!this.expires.delete(key)) return false;
     this.hooks.modified(this, key);
     return true;
@@ -126,7 +143,7 @@ export class Db {
 
   isExpired(key: string): boolean {
     const when = this.expires.get(key);
-    return when !== undefined && when <= this.hooks.now();
+    return when !== undefined && when <= this.hooks.expiryNow();
   }
 
   /** Deletes the key if its time has come; true when it is (logically) gone. */

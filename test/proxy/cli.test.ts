@@ -61,14 +61,21 @@ describe('slotgate proxy', () => {
     const admin = await freePort();
     const p = proxyProcess(['--port', String(port), '--admin-port', String(admin), '--workers', '2', '--backends', nodes.map((n) => `127.0.0.1:${n.port}`).join(',')]);
     await waitUntil(() => canConnect(port), 15_000, 'proxy port');
+    // Worker 2 may start listening after worker 1: connect until both have answered (bounded).
     const pids = new Set<string>();
-    for (let i = 0; i < 20 && pids.size < 2; i++) {
+    let i = 0;
+    await waitUntil(async () => {
       const r = new Redis({ port });
-      await r.set(`w${i}`, String(i));
-      expect(await r.get(`w${i}`)).toBe(String(i));
-      pids.add(/process_id:(\d+)/.exec(await r.info('server'))![1]);
-      r.disconnect();
-    }
+      try {
+        await r.set(`w${i}`, String(i));
+        expect(await r.get(`w${i}`)).toBe(String(i));
+        pids.add(/process_id:(\d+)/.exec(await r.info('server'))![1]);
+      } finally {
+        r.disconnect();
+        i++;
+      }
+      return pids.size === 2;
+    }, 15_000, 'both workers answering');
     expect(pids.size).toBe(2);
     await waitUntil(async () => (await fetch(`http://127.0.0.1:${admin + 1}/healthz`)).ok, 10_000, 'worker 2 admin');
     p.child.kill('SIGTERM');
