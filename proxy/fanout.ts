@@ -26,7 +26,14 @@ class Part implements ReplyTarget {
 class FanOut extends Pending {
   private left: number;
   readonly parts: Part[];
-  constructor(sink: ReplySink, cmd: ProxyCommand, argv: string[], n: number, private readonly combine: Combine) {
+  constructor(
+    sink: ReplySink,
+    cmd: ProxyCommand,
+    argv: string[],
+    n: number,
+    private readonly combine: Combine,
+    private readonly combineErrors: boolean,
+  ) {
     super(sink, cmd.stats, argv);
     this.left = n;
     this.parts = Array.from({ length: n }, () => new Part(this));
@@ -34,15 +41,26 @@ class FanOut extends Pending {
   partDone(): void {
     if (--this.left > 0) return;
     const frames = this.parts.map((p) => p.frame!);
-    const err = frames.find((f) => f[0] === 45);
+    const err = this.combineErrors ? undefined : frames.find((f) => f[0] === 45);
     this.complete(err ?? this.combine(frames));
   }
 }
 
-/** Sends `argv` to every master (or the given ones) and replies combine(frames) in order. */
-export function fanOut(s: Session, cmd: ProxyCommand, argv: string[], combine: Combine, addrs = s.server.masters()): void {
+/**
+ * Sends `argv` to every master (or the given ones) and replies combine(frames) in order. With
+ * `combineErrors` the combiner also sees error frames (SCRIPT KILL: one master's OK wins over the
+ * others' NOTBUSY); otherwise the first error is the reply.
+ */
+export function fanOut(
+  s: Session,
+  cmd: ProxyCommand,
+  argv: string[],
+  combine: Combine,
+  addrs = s.server.masters(),
+  combineErrors = false,
+): void {
   if (addrs.length === 0) return s.fail(cmd, 'CLUSTERDOWN Hash slot not served');
-  const f = new FanOut(s, cmd, argv, addrs.length, combine);
+  const f = new FanOut(s, cmd, argv, addrs.length, combine, combineErrors);
   s.enqueue(f);
   const bytes = encodeCommand(argv);
   addrs.forEach((addr, i) => s.server.pool.shared(addr, s.resp, s.id).send(bytes, f.parts[i]));

@@ -14,6 +14,7 @@ import { connectionHandlers } from './commands/connection.js';
 import { keyspaceHandlers } from './commands/keyspace.js';
 import { infoHandlers } from './commands/info.js';
 import { pubsubInfoHandlers } from './commands/pubsub-info.js';
+import { scriptingHandlers } from './commands/scripting.js';
 import { slowlogHandlers } from './commands/slowlog.js';
 import { Slowlog } from '../lib/slowlog.js';
 import { transactionHandlers } from './transaction.js';
@@ -71,6 +72,7 @@ const LOCAL: Record<string, LocalHandler> = {
   ...keyspaceHandlers,
   ...infoHandlers,
   ...pubsubInfoHandlers,
+  ...scriptingHandlers,
   ...slowlogHandlers,
   ...transactionHandlers,
 };

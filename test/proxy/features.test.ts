@@ -130,6 +130,49 @@ describe('blocking commands', () => {
   });
 });
 
+describe('Lua scripts', () => {
+  test('EVAL runs on its keys\' master; SCRIPT LOAD through one proxy lets EVALSHA work through the other on every group', async () => {
+    const keys = Array.from({ length: 30 }, (_, i) => `lua${i}`);
+    for (const k of keys) expect(await r.eval("redis.call('SET', KEYS[1], ARGV[1]) return redis.call('GET', KEYS[1])", 1, k, `v-${k}`)).toBe(`v-${k}`);
+    // Every key sits on exactly one node, and the keys cover all three groups.
+    const direct = nodes.map((n) => new Redis({ port: n.port }));
+    try {
+      const holders = await Promise.all(keys.map(async (k) => (await Promise.all(direct.map((d) => d.exists(k)))).map(Number)));
+      for (const h of holders) expect(h.reduce((a, b) => a + b, 0)).toBe(1);
+      expect(new Set(holders.map((h) => h.indexOf(1))).size).toBe(3);
+    } finally {
+      direct.forEach((d) => d.disconnect());
+    }
+    const other = client(p2.port);
+    const sha = (await r.script('LOAD', "return redis.call('INCR', KEYS[1])")) as string;
+    expect(sha).toMatch(/^[0-9a-f]{40}$/);
+    for (const k of keys) expect(await other.evalsha(sha, 1, `n-${k}`)).toBe(1);
+    expect(await other.script('EXISTS', sha, '0'.repeat(40))).toEqual([1, 0]);
+    expect(await other.script('FLUSH')).toBe('OK');
+    expect(await r.script('EXISTS', sha)).toEqual([0]);
+    await expect(r.evalsha(sha, 1, 'lua0')).rejects.toThrow('NOSCRIPT No matching script. Please use EVAL.');
+  });
+
+  test('keys of several slots are CROSSSLOT; errors and redis.pcall come back as Redis words them', async () => {
+    await expect(r.eval('return 1', 2, 'a', 'b')).rejects.toThrow(/^CROSSSLOT/);
+    expect(await r.eval("return redis.call('SET', KEYS[1], 'x')", 2, '{s}a', '{s}b')).toBe('OK');
+    await r.set('{s}str', 'x');
+    await expect(r.eval("return redis.call('LPUSH', KEYS[1], 'v')", 1, '{s}str')).rejects.toThrow(/WRONGTYPE/);
+    const caught = await r.eval("local e = redis.pcall('LPUSH', KEYS[1], 'v') return e['err']", 1, '{s}str');
+    expect(caught).toMatch(/^WRONGTYPE Operation against a key holding the wrong kind of value/);
+    expect(await r.script('KILL').catch((e: Error) => e.message)).toBe('NOTBUSY No scripts in execution right now.');
+  });
+
+  test('ioredis defineCommand (EVALSHA, NOSCRIPT fallback to EVAL) and a script inside MULTI', async () => {
+    const c = client(p2.port) as Redis & { addTwo(key: string): Promise<number> };
+    c.defineCommand('addTwo', { numberOfKeys: 1, lua: "return redis.call('INCRBY', KEYS[1], 2)" });
+    expect(await c.addTwo('{m}n')).toBe(2);
+    expect(await c.addTwo('{m}n')).toBe(4);
+    const res = await r.multi().set('{m}k', '5').eval("return redis.call('INCR', KEYS[1])", 1, '{m}k').exec();
+    expect(res).toEqual([[null, 'OK'], [null, 6]]);
+  });
+});
+
 describe('pub/sub across proxies', () => {
   test('PUBLISH through one proxy reaches SUBSCRIBE and PSUBSCRIBE on the other', async () => {
     const sub = client(p2.port);
