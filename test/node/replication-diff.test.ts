@@ -56,13 +56,19 @@ test('WAIT inside MULTI answers at once', async () => {
 });
 
 test("a real redis-server's replica handshake reaches a full resync with our node", async () => {
+  // Our snapshot format is not RDB, so Redis cannot load it and drops the link at once: the
+  // replica's INFO line lives only for that instant. The handshake itself must work: REPLCONF
+  // listening-port, capa, PSYNC → full resync, which the node logs with the replica's address.
+  const notices: string[] = [];
+  const log = h.node.server.log;
+  const notice = log.notice.bind(log);
+  log.notice = (m: string) => { notices.push(m); notice(m); };
   const real = await startRedis(['--replicaof', '127.0.0.1', String(h.node.port)]);
   try {
-    // Our snapshot format is not RDB, so Redis cannot load it; the handshake itself must work.
     await waitUntil(() => h.node.server.replication.master.stats.syncFull > 0, 10_000, 'PSYNC from redis-server');
-    const text = String(await h.d.ours.call('INFO', 'replication'));
-    expect(text).toMatch(new RegExp(`slave0:ip=127\\.0\\.0\\.1,port=${real.port},state=`));
+    expect(notices).toContain(`Full resync requested by replica 127.0.0.1:${real.port}`);
   } finally {
+    log.notice = notice;
     await real.stop();
   }
 });

@@ -65,7 +65,8 @@ describe('slotgate proxy', () => {
     const pids = new Set<string>();
     let i = 0;
     await waitUntil(async () => {
-      const r = new Redis({ port });
+      // No reconnect loop: a probe that cannot talk fails and the next one tries again.
+      const r = new Redis({ port, retryStrategy: () => null, maxRetriesPerRequest: 0, connectTimeout: 2000, commandTimeout: 5000 });
       try {
         await r.set(`w${i}`, String(i));
         expect(await r.get(`w${i}`)).toBe(String(i));
@@ -81,7 +82,7 @@ describe('slotgate proxy', () => {
     p.child.kill('SIGTERM');
     const [code] = await once(p.child, 'exit');
     expect(code).toBe(0);
-  });
+  }, 60_000);
 
   test('store mode: the table comes from the store, the epoch is acked, a slot move is applied', async () => {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'slotgate-store-'));
@@ -96,7 +97,9 @@ describe('slotgate proxy', () => {
       const port = await freePort();
       const adminPort = await freePort();
       proxyProcess(['--port', String(port), '--admin-port', String(adminPort), '--store', url, '--cluster', 'demo', '--id', 'px1']);
-      await waitUntil(() => canConnect(port), 15_000, 'proxy port');
+      // The proxy listens before it registers: with no proxy record yet, "every live proxy acked"
+      // would hold vacuously. Wait for its record first.
+      await waitUntil(async () => (await store.get(paths.proxy('px1'))) !== null, 15_000, 'proxy record');
       expect((await waitForProxyAcks(store, 'demo', 1, 10_000)).ok).toBe(true);
       const r = new Redis({ port });
       const direct = nodes.map((n) => new Redis({ port: n.port }));

@@ -113,7 +113,7 @@ describe('bad input', () => {
       })),
     );
     const { waitUntil } = await import('../helpers/guarded-process.js');
-    await waitUntil(() => proxy.server.sessions.size === 1, 5000, 'sessions to go', 10);
+    await waitUntil(() => proxy.server.sessions.size === 1, 20_000, 'sessions to go', 10);
     expect(await bystander.call('PING')).toBe('PONG');
   });
 
