@@ -96,17 +96,37 @@ export interface BenchResult {
   rps: number;
   p50: number;
   p99: number;
+  /** The slowest request (ms): an upper bound on any server stall the load met. */
+  max: number;
 }
 
 /** Runs redis-benchmark pinned to the load CPU; returns one result per test. */
 export function redisBenchmark(port: number, args: string[]): BenchResult[] {
   const r = spawnSync('taskset', ['-c', LOAD_CPU, 'redis-benchmark', '-p', String(port), '--csv', '-q', ...args], { encoding: 'utf8', timeout: 600_000 });
   if (r.status !== 0) throw new Error(`redis-benchmark failed: ${r.stderr}`);
+  return parseCsv(r.stdout);
+}
+
+/** The same, without blocking this process (so it can watch the servers while the load runs). */
+export function redisBenchmarkAsync(port: number, args: string[]): Promise<BenchResult[]> {
+  return new Promise((resolve, reject) => {
+    const p = spawn('taskset', ['-c', LOAD_CPU, 'redis-benchmark', '-p', String(port), '--csv', '-q', ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
+    let out = '';
+    let err = '';
+    p.stdout!.on('data', (d: Buffer) => (out += d.toString()));
+    p.stderr!.on('data', (d: Buffer) => (err += d.toString()));
+    p.once('error', reject);
+    p.once('exit', (code) => (code === 0 ? resolve(parseCsv(out)) : reject(new Error(`redis-benchmark failed (${code}): ${err}`))));
+  });
+}
+
+/** redis-benchmark 7's --csv: test, rps, avg, min, p50, p95, p99, max (ms). */
+function parseCsv(text: string): BenchResult[] {
   const out: BenchResult[] = [];
-  for (const line of r.stdout.split('\n')) {
+  for (const line of text.split('\n')) {
     const cells = line.split('","').map((c) => c.replace(/"/g, ''));
     if (cells.length < 7 || cells[0] === 'test') continue;
-    out.push({ test: cells[0], rps: Number(cells[1]), p50: Number(cells[4]), p99: Number(cells[6]) });
+    out.push({ test: cells[0], rps: Number(cells[1]), p50: Number(cells[4]), p99: Number(cells[6]), max: Number(cells[7]) });
   }
   return out;
 }

@@ -4,7 +4,7 @@
  * the two servers, medians reported with the ratio; then RSS with 1M keys × 64-byte values on both.
  * Servers are pinned to cpu0, redis-benchmark to cpu1.
  *
- * Usage: npm run bench:node [-- --rounds 5 --requests 200000]
+ * Usage: npm run bench:node [-- --rounds 5 --requests 200000] [--part types]
  */
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -82,6 +82,9 @@ async function typeThroughput(targets: Target[]): Promise<Row[]> {
       // redis-benchmark 7.0 has no built-in XADD test: the same command by hand.
       const xr = redisBenchmark(t.port, ['-c', '50', '-n', String(REQUESTS), '-r', '100000', 'XADD', 'bench-stream', '*', 'field', '__rand_int__']);
       add('XADD', t.name, xr[0]);
+      // Scripting: a cached one-line script per call (the common rate-limiter / counter shape).
+      const er = redisBenchmark(t.port, ['-c', '50', '-n', String(REQUESTS), '-r', '100000', 'EVAL', "return redis.call('INCR', KEYS[1])", '1', 'ctr:__rand_int__']);
+      add('EVAL (INCR)', t.name, er[0]);
     }
     process.stderr.write(`  types round ${round + 1}/${ROUNDS} done\n`);
   }
@@ -126,7 +129,7 @@ async function populate(t: Target): Promise<{ before: number; after: number }> {
   }
 }
 
-function report(rows: Row[], mem: Map<string, { before: number; after: number }>): string {
+function report(rows: Row[], mem: Map<string, { before: number; after: number }> | null): string {
   const lines = [`machine: ${machineLine()}`, `rounds: ${ROUNDS}, requests per round: ${REQUESTS} (×4 with -P 16), 50 clients, -r 100000 -d 64`, ''];
   lines.push('| test | slotgate ops/s | redis ops/s | ratio | slotgate p50/p99 ms | redis p50/p99 ms |', '|---|---|---|---|---|---|');
   const tests = [...new Set(rows.map((r) => r.test))];
@@ -136,6 +139,7 @@ function report(rows: Row[], mem: Map<string, { before: number; after: number }>
     const ratio = median(s.rps) / median(r.rps);
     lines.push(`| ${test} | ${median(s.rps).toFixed(0)} | ${median(r.rps).toFixed(0)} | ${ratio.toFixed(2)}× | ${median(s.p50).toFixed(3)} / ${median(s.p99).toFixed(3)} | ${median(r.p50).toFixed(3)} / ${median(r.p99).toFixed(3)} |`);
   }
+  if (mem === null) return lines.join('\n');
   const mb = (n: number) => (n / 2 ** 20).toFixed(1);
   const s = mem.get('slotgate')!;
   const r = mem.get('redis-server')!;
@@ -149,9 +153,11 @@ function report(rows: Row[], mem: Map<string, { before: number; after: number }>
 async function main(): Promise<void> {
   const targets = await startBoth();
   try {
-    const rows = [...(await throughput(targets)), ...(await typeThroughput(targets))];
+    // --part types: only the data-type rows (no SET/GET/INCR, no memory), for a quick re-run.
+    const typesOnly = process.argv.includes('types');
+    const rows = [...(typesOnly ? [] : await throughput(targets)), ...(await typeThroughput(targets))];
     await Promise.all(targets.map(stopTarget));
-    const mem = await memory();
+    const mem = typesOnly ? null : await memory();
     process.stdout.write(report(rows, mem) + '\n');
   } finally {
     await Promise.all(targets.map(stopTarget));
