@@ -41,9 +41,30 @@ function isCSpace(code: number): boolean {
   return code === 32 || (code >= 9 && code <= 13);
 }
 
+/**
+ * A plain decimal integer of at most 15 digits (exact as a double, so strtod's value), else null:
+ * the common score and bound, read without regexes or allocation.
+ */
+function smallInteger(s: string): number | null {
+  const len = s.length;
+  const c0 = s.charCodeAt(0);
+  const neg = c0 === 45; // '-'
+  let i = neg || c0 === 43 ? 1 : 0; // '+'
+  if (i === len || len - i > 15) return null;
+  let v = 0;
+  for (; i < len; i++) {
+    const d = s.charCodeAt(i) - 48;
+    if (d < 0 || d > 9) return null;
+    v = v * 10 + d;
+  }
+  return neg ? -v : v;
+}
+
 /** getDoubleFromObject: a whole number, no leading space, no NaN, no ERANGE overflow/underflow. */
 export function parseScore(s: string): number | null {
   if (s.length === 0 || isCSpace(s.charCodeAt(0))) return null;
+  const int = smallInteger(s);
+  if (int !== null) return int;
   const r = strtodWhole(s);
   if (r === null || r.erange) return null;
   return r.value;
@@ -54,6 +75,10 @@ export function parseScore(s: string): number | null {
  * are fine, an empty string is 0, and out-of-range values saturate.
  */
 export function parseBoundValue(s: string): number | null {
+  const int = s.length === 0 ? null : smallInteger(s);
+  if (int !== null) return int;
+  if (s === '+inf' || s === 'inf') return Infinity;
+  if (s === '-inf') return -Infinity;
   const nul = s.indexOf('\0');
   if (nul >= 0) s = s.slice(0, nul);
   if (s === '') return 0;

@@ -34,9 +34,9 @@ function zscan(c: Client, argv: string[]): void {
   };
   let next = 0;
   if (z.isListpack) {
-    for (let n = z.zsl.first; n !== null; n = n.next[0]) visit(n.member, formatListpackScore(n.score));
+    for (let n = z.zsl.first; n !== null; n = n.fwd) visit(n.member, formatListpackScore(n.score));
   } else {
-    next = z.dict.scan(Number(cursor), opts.count, (m, s) => visit(m, formatDouble(s)));
+    next = z.dict.scan(Number(cursor), opts.count, (m, n) => visit(m, formatDouble(n.score)));
   }
   c.out.array(2);
   c.out.bulk(String(next));
@@ -72,7 +72,7 @@ function replyWithRepeats(c: Client, z: ZSet, count: number, withScores: boolean
   entriesHeader(c, count, withScores, nested);
   for (let i = 0; i < count; i++) {
     const slot = z.dict.randomSlot();
-    replyEntry(c, { member: z.dict.keyAt(slot), score: z.dict.valueAt(slot) }, withScores, nested);
+    replyEntry(c, z.dict.valueAt(slot), withScores, nested);
   }
 }
 
@@ -105,7 +105,7 @@ function uniqueSample(z: ZSet, count: number): Entry[] {
       }
     }
   }
-  return slots.map((s) => ({ member: z.dict.keyAt(s), score: z.dict.valueAt(s) }));
+  return slots.map((s) => z.dict.valueAt(s));
 }
 
 export const zsetSampleHandlers: Record<string, Handler> = {

@@ -45,7 +45,7 @@ function sourceOf(v: ZSet | SetLike | undefined): Source {
   if (v instanceof ZSet) {
     return {
       size: v.size, weight: 1,
-      *entries() { for (let n = v.zsl.first; n !== null; n = n.next[0]) yield [n.member, n.score] as const; },
+      *entries() { for (let n = v.zsl.first; n !== null; n = n.fwd) yield [n.member, n.score] as const; },
       find: (m) => v.score(m),
     };
   }

@@ -5,7 +5,7 @@
  */
 import { Err } from '../../lib/errors.js';
 import type { Client } from '../client.js';
-import { ZSet, type AddFlags } from '../types/zset.js';
+import { Added, ZSet, type AddFlags } from '../types/zset.js';
 import { readTyped, writeTyped } from './lookup.js';
 import type { Handler } from './registry.js';
 import { parseScore } from './zset-number.js';
@@ -24,10 +24,11 @@ interface ZaddArgs {
 
 /** Options, pairs and scores, checked in Redis's order; replies and returns null on error. */
 function parseZadd(c: Client, argv: string[], incr: boolean): ZaddArgs | null {
-  const flags: AddFlags = { incr };
+  const flags: AddFlags = { nx: false, xx: false, gt: false, lt: false, incr };
   let ch = false;
   let i = 2;
   for (; i < argv.length; i++) {
+    if (!isLetter(argv[i].charCodeAt(0))) break; // a score: skip lowercasing it
     const opt = argv[i].toLowerCase();
     if (opt === 'nx') flags.nx = true;
     else if (opt === 'xx') flags.xx = true;
@@ -59,6 +60,10 @@ function parseZadd(c: Client, argv: string[], incr: boolean): ZaddArgs | null {
   return { flags, ch, first: i, scores };
 }
 
+function isLetter(code: number): boolean {
+  return (code | 32) >= 97 && (code | 32) <= 122;
+}
+
 function zaddGeneric(c: Client, argv: string[], incr: boolean): void {
   const a = parseZadd(c, argv, incr);
   if (a === null) return;
@@ -76,11 +81,11 @@ function zaddGeneric(c: Client, argv: string[], incr: boolean): void {
   let nan = false;
   for (let j = 0; j < a.scores.length && !nan; j++) {
     const r = z.add(argv[a.first + 1 + 2 * j], a.scores[j], a.flags);
-    if (r.kind === 'nan') nan = true;
-    else if (r.kind !== 'nop') {
-      if (r.kind === 'added') added++;
-      else if (r.kind === 'updated') changed++;
-      score = r.score;
+    if (r === Added.nan) nan = true;
+    else if (r !== Added.nop) {
+      if (r === Added.added) added++;
+      else if (r === Added.updated) changed++;
+      score = z.addedScore;
     }
   }
   if (added + changed > 0) {

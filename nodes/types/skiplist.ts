@@ -2,25 +2,36 @@
  * The ordered half of a sorted set: William Pugh's skiplist as Redis builds it (t_zset.c), with a
  * span per forward link so rank lookups, rank ranges and offsets are O(log n), a backward link on
  * level 0 for reverse walks, and ties in score ordered by member bytes (latin1 strings compare
- * bytewise with `<`). The member → score map lives beside it in ZSet.
+ * bytewise with `<`). The member → node map lives beside it in ZSet.
+ *
+ * The levels (forward links, spans) and a copy of each score live in a flat LevelStore
+ * (skiplist-store.ts), so a descent is typed-array reads; the ZNode objects carry the member and
+ * the level-0 neighbours that range walks, replies and the other modules use (`n.next[0]`, `n.prev`).
  */
+import { LevelStore, MAX_LEVEL, linkAt } from './skiplist-store.js';
 
-const MAX_LEVEL = 32;
 const P = 0.25;
 
 export class ZNode {
-  /** Forward links per level, and how many level-0 steps each one skips. */
-  readonly next: (ZNode | null)[];
-  readonly span: number[];
+  /** The level-0 successor and predecessor. */
+  fwd: ZNode | null = null;
   prev: ZNode | null = null;
+  /** This node's block in its list's LevelStore. */
+  at = 0;
 
   constructor(
     public score: number,
     readonly member: string,
-    level: number,
-  ) {
-    this.next = new Array<ZNode | null>(level).fill(null);
-    this.span = new Array<number>(level).fill(0);
+    readonly level: number,
+  ) {}
+
+  /**
+   * The successor as a one-slot array, for the walks written `n.next[0]` (Redis's
+   * `level[0].forward`). A getter rather than a stored array: one object less per member and one
+   * pointer less per step; optimized callers do not even allocate the array.
+   */
+  get next(): readonly [ZNode | null] {
+    return [this.fwd];
   }
 }
 
@@ -86,28 +97,36 @@ export function compareEntries(a: { score: number; member: string }, b: { score:
   return a.member < b.member ? -1 : a.member > b.member ? 1 : 0;
 }
 
-/** Whether (score, member) sorts strictly before node n. */
-function before(n: ZNode, score: number, member: string): boolean {
-  return n.score < score || (n.score === score && n.member < member);
+/** Whether the node in block f sorts strictly before (score, member). */
+function before(f64: Float64Array, nodes: (ZNode | null)[], f: number, score: number, member: string): boolean {
+  const s = f64[f];
+  return s < score || (s === score && nodes[f]!.member < member);
 }
 
-/** Scratch arrays for insert/delete paths (single-threaded, never re-entered). */
-const update: ZNode[] = new Array<ZNode>(MAX_LEVEL);
+/**
+ * Scratch for insert/delete paths (single-threaded, never re-entered): per level, the block of the
+ * last node before the position, and its rank.
+ */
+const update = new Int32Array(MAX_LEVEL);
 const rankAt = new Float64Array(MAX_LEVEL);
 
 export class SkipList {
-  readonly head = new ZNode(0, '', MAX_LEVEL);
+  private readonly store = new LevelStore<ZNode>();
   tail: ZNode | null = null;
   length = 0;
   private level = 1;
   /**
    * Links followed so far (descents and walks). Observability for tests that check an operation
-   * touched O(log n + k) nodes rather than the whole set; one integer add per hop.
+   * touched O(log n + k) nodes rather than the whole set.
    */
   hops = 0;
 
   get first(): ZNode | null {
-    return this.head.next[0];
+    return this.nodeAt(this.store.i32[linkAt(0, 0)]);
+  }
+
+  private nodeAt(w: number): ZNode | null {
+    return w === 0 ? null : this.store.nodes[w];
   }
 
   private randomLevel(): number {
@@ -118,185 +137,287 @@ export class SkipList {
 
   /** Inserts a member known to be absent. */
   insert(score: number, member: string): ZNode {
-    let x = this.head;
-    for (let i = this.level - 1; i >= 0; i--) {
-      rankAt[i] = i === this.level - 1 ? 0 : rankAt[i + 1];
-      let f = x.next[i];
-      while (f !== null && before(f, score, member)) {
-        rankAt[i] += x.span[i];
-        x = f;
-        f = x.next[i];
-        this.hops++;
-      }
-      update[i] = x;
-    }
-    const level = this.randomLevel();
-    if (level > this.level) {
-      for (let i = this.level; i < level; i++) {
-        rankAt[i] = 0;
-        update[i] = this.head;
-        this.head.span[i] = this.length;
-      }
-      this.level = level;
-    }
-    const n = new ZNode(score, member, level);
-    for (let i = 0; i < level; i++) {
-      const u = update[i];
-      n.next[i] = u.next[i];
-      u.next[i] = n;
-      n.span[i] = u.span[i] - (rankAt[0] - rankAt[i]);
-      u.span[i] = rankAt[0] - rankAt[i] + 1;
-    }
-    for (let i = level; i < this.level; i++) update[i].span[i]++;
-    n.prev = update[0] === this.head ? null : update[0];
-    const after = n.next[0];
-    if (after !== null) after.prev = n;
-    else this.tail = n;
-    this.length++;
+    const n = new ZNode(score, member, this.randomLevel());
+    n.at = this.store.alloc(n, n.level);
+    this.link(n);
     return n;
   }
 
-  /** Unlinks x given the rightmost node before it on every level (in `update`). */
-  private unlink(x: ZNode): void {
+  /** Descends to n's place (by its score and member) and splices its block in on every level. */
+  private link(n: ZNode): void {
+    const { f64, i32, nodes } = this.store;
+    const score = n.score;
+    const member = n.member;
+    f64[n.at] = score;
+    let x = 0;
+    let hops = 0;
+    for (let i = this.level - 1; i >= 0; i--) {
+      let rank = i === this.level - 1 ? 0 : rankAt[i + 1];
+      let l = linkAt(x, i);
+      let f = i32[l];
+      while (f !== 0 && before(f64, nodes, f, score, member)) {
+        rank += i32[l + 1];
+        x = f;
+        l = linkAt(x, i);
+        f = i32[l];
+        hops++;
+      }
+      rankAt[i] = rank;
+      update[i] = x;
+    }
+    this.hops += hops;
+    const level = n.level;
+    if (level > this.level) {
+      for (let i = this.level; i < level; i++) {
+        rankAt[i] = 0;
+        update[i] = 0;
+        i32[linkAt(0, i) + 1] = this.length;
+      }
+      this.level = level;
+    }
+    const w = n.at;
+    for (let i = 0; i < level; i++) {
+      const u = linkAt(update[i], i);
+      const l = linkAt(w, i);
+      const skipped = rankAt[0] - rankAt[i];
+      i32[l] = i32[u];
+      i32[u] = w;
+      i32[l + 1] = i32[u + 1] - skipped;
+      i32[u + 1] = skipped + 1;
+    }
+    for (let i = level; i < this.level; i++) i32[linkAt(update[i], i) + 1]++;
+    const prev = update[0] === 0 ? null : nodes[update[0]];
+    const next = this.nodeAt(i32[linkAt(w, 0)]);
+    n.prev = prev;
+    n.fwd = next;
+    if (prev !== null) prev.fwd = n;
+    if (next !== null) next.prev = n;
+    else this.tail = n;
+    this.length++;
+  }
+
+  /** Unlinks n given the last block before it on every level (in `update`); keeps its block. */
+  private unlink(n: ZNode): void {
+    const i32 = this.store.i32;
+    const w = n.at;
     for (let i = 0; i < this.level; i++) {
-      const u = update[i];
-      if (u.next[i] === x) {
-        u.span[i] += x.span[i] - 1;
-        u.next[i] = x.next[i];
+      const u = linkAt(update[i], i);
+      if (i32[u] === w) {
+        const l = linkAt(w, i);
+        i32[u + 1] += i32[l + 1] - 1;
+        i32[u] = i32[l];
       } else {
-        u.span[i]--;
+        i32[u + 1]--;
       }
     }
-    const after = x.next[0];
-    if (after !== null) after.prev = x.prev;
-    else this.tail = x.prev;
-    while (this.level > 1 && this.head.next[this.level - 1] === null) this.level--;
+    const prev = n.prev;
+    const next = n.fwd;
+    if (prev !== null) prev.fwd = next;
+    if (next !== null) next.prev = prev;
+    else this.tail = prev;
+    while (this.level > 1 && i32[linkAt(0, this.level - 1)] === 0) this.level--;
     this.length--;
   }
 
-  /** Fills `update` with the last node before (score, member) on each level; returns level-0 successor. */
-  private seek(score: number, member: string): ZNode | null {
-    let x = this.head;
-    for (let i = this.level - 1; i >= 0; i--) {
-      let f = x.next[i];
-      while (f !== null && before(f, score, member)) {
-        x = f;
-        f = x.next[i];
-        this.hops++;
-      }
-      update[i] = x;
-    }
-    return x.next[0];
-  }
-
-  delete(score: number, member: string): boolean {
-    const x = this.seek(score, member);
-    if (x === null || x.score !== score || x.member !== member) return false;
-    this.unlink(x);
-    return true;
+  /** Unlinks n (with `update` filled) and frees its block. */
+  private remove(n: ZNode): void {
+    this.unlink(n);
+    this.store.release(n.at, n.level);
   }
 
   /**
-   * Moves a member to a new score. In place when its neighbours still bracket it (Redis's
-   * zslUpdateScore fast path), else unlink and re-insert.
+   * Fills `update` with the last block before node n on each level. Stopping at n's own block
+   * spares the member comparison (an object and a string load) the usual tie with itself costs.
    */
-  updateScore(cur: number, member: string, score: number): ZNode {
-    const x = this.seek(cur, member)!;
-    const p = x.prev;
-    const n = x.next[0];
-    if ((p === null || before(p, score, member)) && (n === null || !before(n, score, member))) {
-      x.score = score;
-      return x;
+  private seek(n: ZNode): void {
+    const { f64, i32, nodes } = this.store;
+    const w = n.at;
+    const score = n.score;
+    const member = n.member;
+    let x = 0;
+    let hops = 0;
+    for (let i = this.level - 1; i >= 0; i--) {
+      let l = linkAt(x, i);
+      let f = i32[l];
+      while (f !== 0 && f !== w && before(f64, nodes, f, score, member)) {
+        x = f;
+        l = linkAt(x, i);
+        f = i32[l];
+        hops++;
+      }
+      update[i] = x;
     }
-    this.unlink(x);
-    return this.insert(score, member);
+    this.hops += hops;
+  }
+
+  /** Removes a node of this list. */
+  delete(n: ZNode): void {
+    this.seek(n);
+    this.remove(n);
+  }
+
+  /**
+   * Moves a node to a new score: in place, with no descent at all, when its neighbours still
+   * bracket it (ranks and spans do not change); else unlinked and re-linked at its new place,
+   * keeping its block and level.
+   */
+  updateScore(n: ZNode, score: number): void {
+    const prev = n.prev;
+    const next = n.fwd;
+    const member = n.member;
+    const afterPrev = prev === null || prev.score < score || (prev.score === score && prev.member < member);
+    const beforeNext = next === null || next.score > score || (next.score === score && next.member > member);
+    if (!(afterPrev && beforeNext)) {
+      this.seek(n);
+      this.unlink(n);
+      n.score = score;
+      this.link(n);
+      return;
+    }
+    n.score = score;
+    this.store.f64[n.at] = score;
   }
 
   /** 1-based rank of a present member, 0 when absent. */
   rank(score: number, member: string): number {
-    let x = this.head;
+    const { f64, i32, nodes } = this.store;
+    let x = 0;
     let rank = 0;
+    let hops = 0;
     for (let i = this.level - 1; i >= 0; i--) {
-      let f = x.next[i];
-      while (f !== null && (f.score < score || (f.score === score && f.member <= member))) {
-        rank += x.span[i];
+      let l = linkAt(x, i);
+      let f = i32[l];
+      while (f !== 0 && (f64[f] < score || (f64[f] === score && nodes[f]!.member <= member))) {
+        rank += i32[l + 1];
         x = f;
-        f = x.next[i];
-        this.hops++;
+        l = linkAt(x, i);
+        f = i32[l];
+        hops++;
       }
-      if (x !== this.head && x.member === member) return rank;
+      if (x !== 0 && f64[x] === score && nodes[x]!.member === member) break;
     }
-    return 0;
+    this.hops += hops;
+    return x !== 0 && f64[x] === score && nodes[x]!.member === member ? rank : 0;
   }
 
   /** The node at a 1-based rank, or null outside 1..length. */
   byRank(rank: number): ZNode | null {
     if (rank < 1 || rank > this.length) return null;
-    let x = this.head;
+    const w = this.descendToRank(rank, true);
+    return w === 0 ? null : this.store.nodes[w];
+  }
+
+  /**
+   * Descends by spans to the block at 1-based rank `rank` (`reach`), or to the last one before it
+   * (filling `update`, for a rank-range delete). 0 for the head.
+   */
+  private descendToRank(rank: number, reach: boolean): number {
+    const i32 = this.store.i32;
+    const limit = reach ? rank : rank - 1;
+    let x = 0;
     let traversed = 0;
+    let hops = 0;
     for (let i = this.level - 1; i >= 0; i--) {
-      let f = x.next[i];
-      while (f !== null && traversed + x.span[i] <= rank) {
-        traversed += x.span[i];
+      let l = linkAt(x, i);
+      let f = i32[l];
+      while (f !== 0 && traversed + i32[l + 1] <= limit) {
+        traversed += i32[l + 1];
         x = f;
-        f = x.next[i];
-        this.hops++;
+        l = linkAt(x, i);
+        f = i32[l];
+        hops++;
       }
-      if (traversed === rank) return x;
+      update[i] = x;
+      if (reach && traversed === rank) break;
     }
-    return null;
+    this.hops += hops;
+    return x;
+  }
+
+  /** Fills `update` down to the last block whose score is < bound (≤ bound when orEqual); 0 for the head. */
+  private lastScoreBelow(bound: number, orEqual: boolean): number {
+    const { f64, i32 } = this.store;
+    let x = 0;
+    let hops = 0;
+    for (let i = this.level - 1; i >= 0; i--) {
+      let l = linkAt(x, i);
+      let f = i32[l];
+      while (f !== 0 && (f64[f] < bound || (orEqual && f64[f] === bound))) {
+        x = f;
+        l = linkAt(x, i);
+        f = i32[l];
+        hops++;
+      }
+      update[i] = x;
+    }
+    this.hops += hops;
+    return x;
+  }
+
+  /** The node after the last one whose score is below the range's min. */
+  private scoreStart(r: ScoreRange): ZNode | null {
+    return this.nodeAt(this.store.i32[linkAt(this.lastScoreBelow(r.min, r.minEx), 0)]);
   }
 
   /** First node with score ≥ min (or > min), if it is also within max. */
   firstInScore(r: ScoreRange): ZNode | null {
     if (scoreRangeEmpty(r) || this.tail === null || !scoreGteMin(this.tail.score, r)) return null;
-    const x = this.lastWhile((n) => !scoreGteMin(n.score, r)).next[0]!;
+    const x = this.scoreStart(r)!;
     return scoreLteMax(x.score, r) ? x : null;
   }
 
   /** Last node with score ≤ max (or < max), if it is also within min. */
   lastInScore(r: ScoreRange): ZNode | null {
-    if (scoreRangeEmpty(r) || this.first === null || !scoreLteMax(this.first.score, r)) return null;
-    const x = this.lastWhile((n) => scoreLteMax(n.score, r));
+    const first = this.first;
+    if (scoreRangeEmpty(r) || first === null || !scoreLteMax(first.score, r)) return null;
+    const x = this.store.nodes[this.lastScoreBelow(r.max, !r.maxEx)]!;
     return scoreGteMin(x.score, r) ? x : null;
   }
 
   firstInLex(r: LexRange): ZNode | null {
     if (lexRangeEmpty(r) || this.tail === null || !lexGteMin(this.tail.member, r)) return null;
-    const x = this.lastWhile((n) => !lexGteMin(n.member, r)).next[0]!;
+    const x = this.lexStart(r)!;
     return lexLteMax(x.member, r) ? x : null;
   }
 
   lastInLex(r: LexRange): ZNode | null {
-    if (lexRangeEmpty(r) || this.first === null || !lexLteMax(this.first.member, r)) return null;
-    const x = this.lastWhile((n) => lexLteMax(n.member, r));
+    const first = this.first;
+    if (lexRangeEmpty(r) || first === null || !lexLteMax(first.member, r)) return null;
+    const x = this.store.nodes[this.lastWhileMember((m) => lexLteMax(m, r))]!;
     return lexGteMin(x.member, r) ? x : null;
   }
 
+  private lexStart(r: LexRange): ZNode | null {
+    return this.nodeAt(this.store.i32[linkAt(this.lastWhileMember((m) => !lexGteMin(m, r)), 0)]);
+  }
+
   /**
-   * Descends to the last node for which `pred` holds (pred must be true for a prefix of the
-   * list); fills `update` on the way so a range delete can start there. The head when none.
+   * Descends to the last block whose member satisfies `pred` (true for a prefix of the list);
+   * fills `update` on the way so a range delete can start there. 0 (the head) when none.
    */
-  private lastWhile(pred: (n: ZNode) => boolean): ZNode {
-    let x = this.head;
+  private lastWhileMember(pred: (member: string) => boolean): number {
+    const { i32, nodes } = this.store;
+    let x = 0;
+    let hops = 0;
     for (let i = this.level - 1; i >= 0; i--) {
-      let f = x.next[i];
-      while (f !== null && pred(f)) {
+      let f = i32[linkAt(x, i)];
+      while (f !== 0 && pred(nodes[f]!.member)) {
         x = f;
-        f = x.next[i];
-        this.hops++;
+        f = i32[linkAt(x, i)];
+        hops++;
       }
       update[i] = x;
     }
+    this.hops += hops;
     return x;
   }
 
-  /** Removes every node from `x` on while `keep` holds; calls `removed` for each. */
+  /** Removes every node from `x` on while `keep` holds (with `update` filled); calls `removed` for each. */
   private deleteRun(x: ZNode | null, keep: (n: ZNode) => boolean, removed: (n: ZNode) => void): number {
     let count = 0;
     while (x !== null && keep(x)) {
-      const next = x.next[0];
-      this.unlink(x);
+      const next = x.fwd;
+      this.remove(x);
       removed(x);
       count++;
       x = next;
@@ -307,34 +428,22 @@ export class SkipList {
 
   /** Removes nodes from `start` (a node of this list) on while `keep` holds. */
   deleteRunFrom(start: ZNode, keep: (n: ZNode) => boolean, removed: (n: ZNode) => void): number {
-    return this.deleteRun(this.seek(start.score, start.member), keep, removed);
+    this.seek(start);
+    return this.deleteRun(start, keep, removed);
   }
 
   deleteScoreRange(r: ScoreRange, removed: (n: ZNode) => void): number {
-    const start = this.lastWhile((n) => !scoreGteMin(n.score, r)).next[0];
-    return this.deleteRun(start, (n) => scoreLteMax(n.score, r), removed);
+    return this.deleteRun(this.scoreStart(r), (n) => scoreLteMax(n.score, r), removed);
   }
 
   deleteLexRange(r: LexRange, removed: (n: ZNode) => void): number {
-    const start = this.lastWhile((n) => !lexGteMin(n.member, r)).next[0];
-    return this.deleteRun(start, (n) => lexLteMax(n.member, r), removed);
+    return this.deleteRun(this.lexStart(r), (n) => lexLteMax(n.member, r), removed);
   }
 
   /** Deletes 1-based ranks start..end inclusive. */
   deleteRankRange(start: number, end: number, removed: (n: ZNode) => void): number {
-    let x = this.head;
-    let traversed = 0;
-    for (let i = this.level - 1; i >= 0; i--) {
-      let f = x.next[i];
-      while (f !== null && traversed + x.span[i] < start) {
-        traversed += x.span[i];
-        x = f;
-        f = x.next[i];
-        this.hops++;
-      }
-      update[i] = x;
-    }
-    let rank = traversed + 1;
-    return this.deleteRun(x.next[0], () => rank++ <= end, removed);
+    const x = this.descendToRank(start, false);
+    let rank = start;
+    return this.deleteRun(this.nodeAt(this.store.i32[linkAt(x, 0)]), () => rank++ <= end, removed);
   }
 }

@@ -31,7 +31,7 @@ export function selectByRank(z: ZSet, start: number, end: number, reverse: boole
   let n = z.at(reverse ? z.size - 1 - r[0] : r[0]);
   for (let i = r[0]; i <= r[1] && n !== null; i++) {
     out.push(n);
-    n = reverse ? n.prev : n.next[0];
+    n = reverse ? n.prev : n.fwd;
   }
   return out;
 }
@@ -67,7 +67,7 @@ function lexBounds(z: ZSet, r: LexRange): Bounds {
   return {
     first: (zsl) => {
       if (!possible(zsl)) return null;
-      for (let n = zsl.first; n !== null; n = n.next[0]) if (gteMin(n)) return lteMax(n) ? n : null;
+      for (let n = zsl.first; n !== null; n = n.fwd) if (gteMin(n)) return lteMax(n) ? n : null;
       return null;
     },
     last: (zsl) => {
@@ -93,7 +93,7 @@ function select(z: ZSet, b: Bounds, offset: number, limit: number, reverse: bool
   const inRange = reverse ? b.gteMin : b.lteMax;
   while (n !== null && limit !== 0 && inRange(n)) {
     out.push(n);
-    n = reverse ? n.prev : n.next[0];
+    n = reverse ? n.prev : n.fwd;
     limit--;
   }
   return out;
@@ -114,7 +114,7 @@ function count(z: ZSet, b: Bounds): number {
   if (first === null) return 0;
   if (b.linear) {
     let k = 0;
-    for (let n: ZNode | null = first; n !== null && b.lteMax(n); n = n.next[0]) k++;
+    for (let n: ZNode | null = first; n !== null && b.lteMax(n); n = n.fwd) k++;
     return k;
   }
   const last = b.last(zsl)!;

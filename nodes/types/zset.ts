@@ -1,11 +1,12 @@
 /**
- * The sorted set value: a skiplist (order, ranks, ranges) plus a Dict member → score (O(1) score
- * lookup, O(1) random member, a SCAN cursor). Both structures are used whatever the encoding; the
- * encoding name only mirrors what Redis would report — "listpack" while the set has ≤ 128 members
- * of ≤ 64 bytes (zset-max-listpack-entries/-value), "skiplist" once it outgrew that (Redis never
- * converts back, except for the fresh results of the *STORE commands). Two visible listpack traits
- * are kept: a score stored while in listpack form loses the sign of -0 (Redis stores integral
- * scores as integers there), and ZSCAN returns a listpack set whole, in order.
+ * The sorted set value: a skiplist (order, ranks, ranges) plus a Dict member → skiplist node (O(1)
+ * score lookup, O(1) random member, a SCAN cursor; a score update starts from the node). Both
+ * structures are used whatever the encoding; the encoding name only mirrors what Redis would
+ * report — "listpack" while the set has ≤ 128 members of ≤ 64 bytes
+ * (zset-max-listpack-entries/-value), "skiplist" once it outgrew that (Redis never converts back,
+ * except for the fresh results of the *STORE commands). Two visible listpack traits are kept: a
+ * score stored while in listpack form loses the sign of -0 (Redis stores integral scores as
+ * integers there), and ZSCAN returns a listpack set whole, in order.
  */
 import { Dict } from '../keyspace/dict.js';
 import type { DataObject } from '../keyspace/types.js';
@@ -23,12 +24,13 @@ export interface AddFlags {
   incr?: boolean;
 }
 
-/** What zsetAdd did; `score` is the member's score afterwards (for INCR replies). */
-export type AddResult = { kind: 'added' | 'updated' | 'same'; score: number } | { kind: 'nop' } | { kind: 'nan' };
+/** What zsetAdd did (ZSet.add's result; the member's score afterwards is in ZSet.addedScore). */
+export const Added = { added: 0, updated: 1, same: 2, nop: 3, nan: 4 } as const;
+export type Added = (typeof Added)[keyof typeof Added];
 
 export class ZSet implements DataObject {
   readonly type = 'zset' as const;
-  readonly dict = new Dict<number>();
+  readonly dict = new Dict<ZNode>();
   readonly zsl = new SkipList();
   private listpack: boolean;
 
@@ -60,67 +62,66 @@ export class ZSet implements DataObject {
     const perEntry = this.listpack ? 12 : 96;
     let sampled = 0;
     let bytes = 0;
-    for (let n = this.zsl.first; n !== null && sampled < 16; n = n.next[0], sampled++) bytes += n.member.length + perEntry;
+    for (let n = this.zsl.first; n !== null && sampled < 16; n = n.fwd, sampled++) bytes += n.member.length + perEntry;
     return 64 + (sampled === 0 ? 0 : Math.round((bytes / sampled) * this.size));
   }
 
   clone(): ZSet {
     const z = new ZSet(this.listpack);
-    for (let n = this.zsl.first; n !== null; n = n.next[0]) z.insert(n.member, n.score);
+    for (let n = this.zsl.first; n !== null; n = n.fwd) z.insert(n.member, n.score);
     return z;
   }
 
   score(member: string): number | undefined {
-    return this.dict.get(member);
+    return this.dict.get(member)?.score;
   }
 
   /** Adds a member known to be absent, converting to skiplist first if it no longer fits a listpack. */
   insert(member: string, score: number): void {
     if (this.listpack && !fitsListpack(this.dict.size + 1, member.length)) this.listpack = false;
     if (this.listpack && score === 0) score = 0; // a listpack stores -0 as the integer 0
-    this.zsl.insert(score, member);
-    this.dict.set(member, score);
+    this.dict.set(member, this.zsl.insert(score, member));
   }
+
+  /** The score after the last add() that did not end in nop/nan (for INCR replies). */
+  addedScore = 0;
 
   /** Redis's zsetAdd: NX/XX/GT/LT/INCR semantics for one member. */
-  add(member: string, score: number, f: AddFlags): AddResult {
-    if (Number.isNaN(score)) return { kind: 'nan' };
-    const cur = this.dict.get(member);
-    if (cur === undefined) {
-      if (f.xx) return { kind: 'nop' };
+  add(member: string, score: number, f: AddFlags): Added {
+    if (Number.isNaN(score)) return Added.nan;
+    const node = this.dict.get(member);
+    if (node === undefined) {
+      if (f.xx) return Added.nop;
       this.insert(member, score);
-      return { kind: 'added', score }; // the reply shows -0 even where the listpack stores 0
+      this.addedScore = score; // the reply shows -0 even where the listpack stores 0
+      return Added.added;
     }
-    if (f.nx) return { kind: 'nop' };
+    if (f.nx) return Added.nop;
+    const cur = node.score;
     if (f.incr) {
       score += cur;
-      if (Number.isNaN(score)) return { kind: 'nan' };
+      if (Number.isNaN(score)) return Added.nan;
     }
-    if ((f.lt && score >= cur) || (f.gt && score <= cur)) return { kind: 'nop' };
-    if (score === cur) return { kind: 'same', score };
-    this.setScore(member, cur, score);
-    return { kind: 'updated', score };
-  }
-
-  private setScore(member: string, cur: number, score: number): void {
-    if (this.listpack && score === 0) score = 0;
-    this.zsl.updateScore(cur, member, score);
-    this.dict.set(member, score);
+    if ((f.lt && score >= cur) || (f.gt && score <= cur)) return Added.nop;
+    this.addedScore = score;
+    if (score === cur) return Added.same;
+    this.zsl.updateScore(node, this.listpack && score === 0 ? 0 : score);
+    return Added.updated;
   }
 
   delete(member: string): boolean {
-    const cur = this.dict.get(member);
-    if (cur === undefined) return false;
-    this.zsl.delete(cur, member);
+    const node = this.dict.get(member);
+    if (node === undefined) return false;
+    this.zsl.delete(node);
     this.dict.delete(member);
     return true;
   }
 
   /** 0-based rank from the lowest (or highest when reverse), or -1. */
   rank(member: string, reverse: boolean): number {
-    const cur = this.dict.get(member);
-    if (cur === undefined) return -1;
-    const r = this.zsl.rank(cur, member);
+    const node = this.dict.get(member);
+    if (node === undefined) return -1;
+    const r = this.zsl.rank(node.score, member);
     return reverse ? this.zsl.length - r : r - 1;
   }
 
