@@ -16,7 +16,7 @@ import { toBytes } from '../../lib/store/records.js';
 import { keySlot } from '../../lib/slot/index.js';
 import { startNode, SLOTGATE_BIN, canConnect, type InProcessNode } from '../helpers/node.js';
 import { waitUntil } from '../helpers/guarded-process.js';
-import { freePort } from '../helpers/ports.js';
+import { freePort, freePortRun } from '../helpers/ports.js';
 
 const children: ChildProcess[] = [];
 let nodes: InProcessNode[] = [];
@@ -58,7 +58,8 @@ describe('slotgate proxy', () => {
 
   test('static mode with --workers 2: both workers serve the port; SIGTERM stops cleanly', async () => {
     const port = await freePort();
-    const admin = await freePort();
+    // Worker 2's admin port is admin + 1: both must be free, or worker 2 cannot start.
+    const admin = await freePortRun(2);
     const p = proxyProcess(['--port', String(port), '--admin-port', String(admin), '--workers', '2', '--backends', nodes.map((n) => `127.0.0.1:${n.port}`).join(',')]);
     await waitUntil(() => canConnect(port), 15_000, 'proxy port');
     // Worker 2 may start listening after worker 1: connect until both have answered (bounded).
