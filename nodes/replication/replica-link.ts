@@ -40,12 +40,36 @@ export class ReplicaLink implements StreamSink {
     for (const b of held) this.write(b);
   }
 
+  /**
+   * Stream bytes: batched and written once per event-loop turn (after the poll phase), so the
+   * writes of many clients served in one turn leave in one write(2) — a write per propagated
+   * command cost more than the commands themselves (profile in docs/BENCHMARKS.md).
+   */
   send(data: Buffer): void {
-    if (this.pending !== null) this.pending.push(data);
-    else this.write(data);
+    if (this.pending !== null) {
+      this.pending.push(data);
+      return;
+    }
+    this.batch.push(data);
+    if (this.batch.length === 1) setImmediate(this.flushBatch);
   }
 
+  private batch: Buffer[] = [];
+
+  private readonly flushBatch = (): void => {
+    if (this.batch.length === 0) return;
+    const parts = this.batch;
+    this.batch = [];
+    this.writeNow(parts.length === 1 ? parts[0] : Buffer.concat(parts));
+  };
+
+  /** Direct bytes (handshake replies, GETACK, the snapshot's framing): after any batched stream. */
   write(data: Buffer | string): void {
+    this.flushBatch();
+    this.writeNow(data);
+  }
+
+  private writeNow(data: Buffer | string): void {
     const c = this.client;
     if (c.closing) return;
     c.server.stats.netOutput += data.length;
