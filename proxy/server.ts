@@ -180,6 +180,8 @@ export class ProxyServer extends EventEmitter {
 
   private accept(sock: net.Socket): void {
     sock.on('error', () => sock.destroy());
+    // As Redis's tcp-keepalive 300: a peer that vanished without a FIN is found and its session closed.
+    sock.setKeepAlive(true, 300_000);
     if (this.stopping) return void sock.destroy();
     if (this.sessions.size >= this.opts.maxclients) {
       this.stats.sessionsRejected++;

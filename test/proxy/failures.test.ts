@@ -105,13 +105,18 @@ describe('bad input', () => {
 
   test('2000 connections opened and dropped leave no session behind', async () => {
     const net = await import('node:net');
-    await Promise.all(
-      Array.from({ length: 2000 }, () => new Promise<void>((res) => {
-        const s = net.connect(proxy.port, '127.0.0.1', () => s.destroy());
-        s.on('close', () => res());
-        s.on('error', () => res());
-      })),
-    );
+    // In batches below the listen backlog (511): 2000 SYNs at once overflow the accept queue, and
+    // the kernel can then leave a server-side connection ESTABLISHED whose client never knew it
+    // (seen with ss under load): no FIN ever arrives, only keepalive would find it, minutes later.
+    for (let batch = 0; batch < 10; batch++) {
+      await Promise.all(
+        Array.from({ length: 200 }, () => new Promise<void>((res) => {
+          const s = net.connect(proxy.port, '127.0.0.1', () => s.destroy());
+          s.on('close', () => res());
+          s.on('error', () => res());
+        })),
+      );
+    }
     const { waitUntil } = await import('../helpers/guarded-process.js');
     await waitUntil(() => proxy.server.sessions.size === 1, 20_000, 'sessions to go', 10);
     expect(await bystander.call('PING')).toBe('PONG');
