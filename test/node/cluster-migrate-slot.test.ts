@@ -129,18 +129,23 @@ async function fillSet(c: RawClient, key: string, n: number): Promise<void> {
   await pipeline(c, cmds);
 }
 
-describe('MIGRATE between cluster nodes', () => {
-  let p: Awaited<ReturnType<typeof pair>>;
-  const slot = keySlot('mv');
-
+/** A pair of cluster nodes for the enclosing describe: started before its tests, stopped after. */
+function usePair(): Awaited<ReturnType<typeof pair>> {
+  const p = {} as Awaited<ReturnType<typeof pair>>;
   beforeAll(async () => {
-    p = await pair();
+    Object.assign(p, await pair());
   });
   afterAll(async () => {
     p.ca.close();
     p.cb.close();
     await Promise.all([p.a.stop(), p.b.stop()]);
   });
+  return p;
+}
+
+describe('MIGRATE between cluster nodes', () => {
+  const p = usePair();
+  const slot = keySlot('mv');
 
   test('sends RESTORE-ASKING to an importing target; the key then answers ASK on the source', async () => {
     expect(await p.ca.call('SET', '{mv}small', 'v', 'PX', 100000)).toBe('OK');
@@ -306,18 +311,9 @@ describe('MIGRATE between cluster nodes', () => {
 });
 
 describe('moving one slot of 100k keys under load', () => {
-  let p: Awaited<ReturnType<typeof pair>>;
+  const p = usePair();
   const tag = 'hot';
   const slot = keySlot(tag);
-
-  beforeAll(async () => {
-    p = await pair();
-  });
-  afterAll(async () => {
-    p.ca.close();
-    p.cb.close();
-    await Promise.all([p.a.stop(), p.b.stop()]);
-  });
 
   test('no key lost or resurrected, no value torn, every acknowledged INCR counted', async () => {
     expect(await p.ca.call('DEBUG', 'POPULATE', 100_000, `{${tag}}`)).toBe('OK');
