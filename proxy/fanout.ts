@@ -46,25 +46,31 @@ class FanOut extends Pending {
   }
 }
 
-/**
- * Sends `argv` to every master (or the given ones) and replies combine(frames) in order. With
- * `combineErrors` the combiner also sees error frames (SCRIPT KILL: one master's OK wins over the
- * others' NOTBUSY); otherwise the first error is the reply.
- */
-export function fanOut(
-  s: Session,
-  cmd: ProxyCommand,
-  argv: string[],
-  combine: Combine,
-  addrs = s.server.masters(),
-  combineErrors = false,
-): void {
+export interface FanOutOptions {
+  /** The servers to ask (default: every master). */
+  addrs?: string[];
+  /**
+   * The combiner also sees error frames (SCRIPT KILL: one master's OK wins over the others'
+   * NOTBUSY); by default the first error is the reply.
+   */
+  combineErrors?: boolean;
+}
+
+/** Sends `argv` to every master (or `opts.addrs`) and replies combine(frames) in order. */
+export function fanOut(s: Session, cmd: ProxyCommand, argv: string[], combine: Combine, opts: FanOutOptions = {}): void {
+  const addrs = opts.addrs ?? s.server.masters();
   if (addrs.length === 0) return s.fail(cmd, 'CLUSTERDOWN Hash slot not served');
-  const f = new FanOut(s, cmd, argv, addrs.length, combine, combineErrors);
+  const f = new FanOut(s, cmd, argv, addrs.length, combine, opts.combineErrors ?? false);
   s.enqueue(f);
   const bytes = encodeCommand(argv);
   addrs.forEach((addr, i) => s.server.pool.shared(addr, s.resp, s.id).send(bytes, f.parts[i]));
 }
+
+const OK = Buffer.from('+OK\r\n');
+
+/** A command run on every master whose reply is +OK once all succeeded (FLUSHALL, SCRIPT FLUSH …). */
+export const okFromEveryMaster = (name: string) => (s: Session, argv: string[]): void =>
+  fanOut(s, s.server.command(name), argv, () => OK);
 
 /** A reply completed later by the caller (a multi-step command such as SCAN across groups). */
 export function deferred(s: Session, cmd: ProxyCommand, argv: string[]): Pending {

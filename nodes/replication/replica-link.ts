@@ -20,6 +20,8 @@ export class ReplicaLink implements StreamSink {
   /** Diskless sync: the stream starts after the replica's first ACK (it has loaded the snapshot). */
   startOnAck = false;
   private pending: Buffer[] | null = null;
+  /** Stream bytes of this event-loop turn, written by flushBatch. */
+  private batch: Buffer[] = [];
 
   constructor(readonly client: Client) {}
 
@@ -53,8 +55,6 @@ export class ReplicaLink implements StreamSink {
     this.batch.push(data);
     if (this.batch.length === 1) setImmediate(this.flushBatch);
   }
-
-  private batch: Buffer[] = [];
 
   private readonly flushBatch = (): void => {
     if (this.batch.length === 0) return;

@@ -5,29 +5,25 @@
  */
 import { aggregateElements, integerReply } from '../../lib/resp/reply-scanner.js';
 import { encodeCommand } from '../backend.js';
-import { deferred, fanOut } from '../fanout.js';
+import { deferred, fanOut, okFromEveryMaster } from '../fanout.js';
 import type { ReplyTarget } from '../backend.js';
-import type { Session } from '../session.js';
 import type { LocalHandler } from './table.js';
 
 /** Low bits of a proxy SCAN cursor: the group's position among the masters. */
 const GROUP_BITS = 1024n;
 
-const cmdOf = (s: Session, name: string) => s.server.commands.get(name)!;
 
 const dbsize: LocalHandler = (s, argv) =>
-  fanOut(s, cmdOf(s, 'dbsize'), argv, (frames) => Buffer.from(`:${frames.reduce((n, f) => n + integerReply(f), 0)}\r\n`));
+  fanOut(s, s.server.command('dbsize'), argv, (frames) => Buffer.from(`:${frames.reduce((n, f) => n + integerReply(f), 0)}\r\n`));
 
 const keys: LocalHandler = (s, argv) =>
-  fanOut(s, cmdOf(s, 'keys'), argv, (frames) => {
+  fanOut(s, s.server.command('keys'), argv, (frames) => {
     const all = frames.flatMap((f) => aggregateElements(f));
     return Buffer.concat([Buffer.from(`*${all.length}\r\n`), ...all]);
   });
 
-const flush = (name: string): LocalHandler => (s, argv) => fanOut(s, cmdOf(s, name), argv, () => Buffer.from('+OK\r\n'));
-
 const randomkey: LocalHandler = (s, argv) =>
-  fanOut(s, cmdOf(s, 'randomkey'), argv, (frames) => {
+  fanOut(s, s.server.command('randomkey'), argv, (frames) => {
     const found = frames.filter((f) => !(f[0] === 36 && f[1] === 45) && f[0] !== 95);
     return found.length > 0 ? found[Math.floor(Math.random() * found.length)] : frames[0];
   });
@@ -40,7 +36,7 @@ function parseCursor(text: string): bigint | null {
 
 /** SCAN: the cursor is backendCursor × 1024 + group position; a group ends → the next starts at 0. */
 const scan: LocalHandler = (s, argv) => {
-  const cmd = cmdOf(s, 'scan');
+  const cmd = s.server.command('scan');
   const cursor = parseCursor(argv[1]);
   if (cursor === null) return s.fail(cmd, 'ERR invalid cursor');
   const masters = s.server.masters();
@@ -76,6 +72,6 @@ export const keyspaceHandlers: Record<string, LocalHandler> = {
   keys,
   scan,
   randomkey,
-  flushdb: flush('flushdb'),
-  flushall: flush('flushall'),
+  flushdb: okFromEveryMaster('flushdb'),
+  flushall: okFromEveryMaster('flushall'),
 };

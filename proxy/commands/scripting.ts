@@ -4,15 +4,12 @@
  * wherever its keys live: LOAD and FLUSH go to all masters, EXISTS answers 1 only for a script every
  * master has, and KILL reaches every master (OK when one of them was running a killable script).
  */
-import { aggregateElements, integerReply } from '../../lib/resp/reply-scanner.js';
-import { fanOut } from '../fanout.js';
-import type { Session } from '../session.js';
+import { aggregateElements, errorText, integerReply } from '../../lib/resp/reply-scanner.js';
+import { fanOut, okFromEveryMaster } from '../fanout.js';
 import type { LocalHandler } from './table.js';
 
-const isError = (f: Buffer) => f[0] === 45;
-
 /** Every master computes the same SHA1 of the same body: any reply will do. */
-const load: LocalHandler = (s: Session, argv) => fanOut(s, s.server.command('script|load'), argv, (frames) => frames[0]);
+const load: LocalHandler = (s, argv) => fanOut(s, s.server.command('script|load'), argv, (frames) => frames[0]);
 
 const exists: LocalHandler = (s, argv) =>
   fanOut(s, s.server.command('script|exists'), argv, (frames) => {
@@ -23,8 +20,6 @@ const exists: LocalHandler = (s, argv) =>
     return Buffer.from(out);
   });
 
-const flush: LocalHandler = (s, argv) => fanOut(s, s.server.command('script|flush'), argv, () => Buffer.from('+OK\r\n'));
-
 /** OK if any master killed its script; else UNKILLABLE if one refused; else NOTBUSY (all idle). */
 const kill: LocalHandler = (s, argv) =>
   fanOut(
@@ -32,16 +27,15 @@ const kill: LocalHandler = (s, argv) =>
     s.server.command('script|kill'),
     argv,
     (frames) =>
-      frames.find((f) => !isError(f)) ??
-      frames.find((f) => f.latin1Slice(1, 12) === 'UNKILLABLE ') ??
+      frames.find((f) => errorText(f) === null) ??
+      frames.find((f) => errorText(f)!.startsWith('UNKILLABLE ')) ??
       frames[0],
-    undefined,
-    true,
+    { combineErrors: true },
   );
 
 export const scriptingHandlers: Record<string, LocalHandler> = {
   'script|load': load,
   'script|exists': exists,
-  'script|flush': flush,
+  'script|flush': okFromEveryMaster('script|flush'),
   'script|kill': kill,
 };
