@@ -40,6 +40,7 @@ class HandshakeStep implements ReplyTarget {
 }
 
 export class BackendConn implements Flushable {
+  flushQueued = false;
   private readonly sock: net.Socket;
   private readonly scanner: ReplyScanner;
   private waiting: ReplyTarget[] = [];

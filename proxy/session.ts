@@ -26,6 +26,7 @@ const MAX_INFLIGHT = 10000;
 const OUTPUT_HIGH_WATER = 8 * 1024 * 1024;
 
 export class Session implements ReplySink, Flushable {
+  flushQueued = false;
   readonly out = new ReplyWriter();
   readonly parser: RequestParser;
   readonly addr: string;
