@@ -7,7 +7,9 @@
  * 1. Background jobs under load: `--keys` × 64-byte keys (DEBUG POPULATE), then BGSAVE and
  *    BGREWRITEAOF while 50 clients run GET/SET (-r keys): the job's duration, GET/SET p99 while it
  *    runs against the idle p99 (target ≤ 3×), and the slowest single request seen (an upper bound on
- *    any event-loop stall a client met; target ≤ 50 ms). redis-server forks for both jobs.
+ *    any event-loop stall a client met), and the node's own longest event-loop stall idle and during
+ *    (INFO eventloop_max_stall_ms, perf_hooks.monitorEventLoopDelay; target ≤ 50 ms). redis-server
+ *    forks for both jobs and has no such field.
  * 2. Full sync: a replica started against a master holding `--keys` keys; time to a live link
  *    (keys/s) and the snapshot's size over that time (MB/s).
  * 3. Replication lag under a SET load (50 clients, no pipelining): the largest gap in bytes between
@@ -81,6 +83,15 @@ interface JobFigures {
   idleMax: number;
   busyP99: number;
   busyMax: number;
+  /** slotgate only (INFO eventloop_max_stall_ms, monitorEventLoopDelay): the longest stall idle / during. */
+  idleStall: number;
+  busyStall: number;
+}
+
+/** The node's longest event-loop stall since the last CONFIG RESETSTAT; NaN for redis-server. */
+async function maxStall(s: Server): Promise<number> {
+  const v = (await info(s.ctl, 'stats')).get('eventloop_max_stall_ms');
+  return v === undefined ? NaN : Number(v);
 }
 
 /**
@@ -88,7 +99,10 @@ interface JobFigures {
  * p99 and max are kept; the worst chunk p99 and the overall max are reported (no averaging away).
  */
 async function jobUnderLoad(s: Server, job: 'bgsave' | 'bgrewriteaof'): Promise<JobFigures> {
+  await s.ctl.call('CONFIG', 'RESETSTAT');
   const idle = redisBenchmark(s.t.port, [...LOAD, '-n', '100000']);
+  const idleStall = await maxStall(s);
+  await s.ctl.call('CONFIG', 'RESETSTAT');
   const running = async () => {
     const p = await info(s.ctl, 'persistence');
     return job === 'bgsave' ? p.get('rdb_bgsave_in_progress') === '1' : p.get('aof_rewrite_in_progress') === '1' || p.get('aof_rewrite_scheduled') === '1';
@@ -101,7 +115,10 @@ async function jobUnderLoad(s: Server, job: 'bgsave' | 'bgrewriteaof'): Promise<
   const chunks: BenchResult[] = [];
   while (Number.isNaN(seconds)) chunks.push(...(await redisBenchmarkAsync(s.t.port, [...LOAD, '-n', '20000'])));
   await ended;
+  const busyStall = await maxStall(s);
   return {
+    idleStall,
+    busyStall,
     seconds,
     idleP99: Math.max(...idle.map((r) => r.p99)),
     idleMax: Math.max(...idle.map((r) => r.max)),
@@ -210,8 +227,8 @@ async function main(): Promise<void> {
   const out: string[] = [`bench:persistence — ${KEYS} keys, ${ROUNDS} rounds, ${new Date().toISOString()}`, machineLine(), ''];
   const print = (line: string) => { out.push(line); process.stdout.write(line + '\n'); };
 
-  print(`| job (${KEYS} × 64 B keys, GET/SET -c 50 meanwhile) | target | seconds | idle p99 ms | worst p99 ms during | × idle | slowest request ms idle | slowest request ms during |`);
-  print('|---|---|---|---|---|---|---|---|');
+  print(`| job (${KEYS} × 64 B keys, GET/SET -c 50 meanwhile) | target | seconds | idle p99 ms | worst p99 ms during | × idle | slowest request ms idle | slowest request ms during | event-loop stall ms idle / during |`);
+  print('|---|---|---|---|---|---|---|---|---|');
   for (const job of ['bgsave', 'bgrewriteaof'] as const) {
     const res = new Map<Kind, JobFigures[]>(KINDS.map((k) => [k, []]));
     for (let i = 0; i < ROUNDS; i++) for (const k of rotated(KINDS, i)) res.get(k)!.push(await backgroundJobs(k, job));
@@ -219,7 +236,7 @@ async function main(): Promise<void> {
       const f = res.get(k)!;
       const idle = median(f.map((x) => x.idleP99));
       const busy = median(f.map((x) => x.busyP99));
-      print(`| ${job.toUpperCase()} | ${k} | ${fmt(median(f.map((x) => x.seconds)))} | ${fmt(idle, 3)} | ${fmt(busy, 3)} | ${fmt(busy / idle)} | ${fmt(median(f.map((x) => x.idleMax)), 1)} | ${fmt(median(f.map((x) => x.busyMax)), 1)} (max of rounds ${fmt(Math.max(...f.map((x) => x.busyMax)), 1)}) |`);
+      print(`| ${job.toUpperCase()} | ${k} | ${fmt(median(f.map((x) => x.seconds)))} | ${fmt(idle, 3)} | ${fmt(busy, 3)} | ${fmt(busy / idle)} | ${fmt(median(f.map((x) => x.idleMax)), 1)} | ${fmt(median(f.map((x) => x.busyMax)), 1)} (max of rounds ${fmt(Math.max(...f.map((x) => x.busyMax)), 1)}) | ${fmt(Math.max(...f.map((x) => x.idleStall)), 1)} / ${fmt(Math.max(...f.map((x) => x.busyStall)), 1)} (max of rounds) |`);
     }
   }
 

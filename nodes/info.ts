@@ -99,6 +99,9 @@ const SECTIONS: Record<string, Section> = {
       ...syncStats(s),
       ['total_error_replies', st.totalErrorReplies],
       ['total_reads_processed', st.totalCommands],
+      // slotgate's own: event-loop stalls (nodes/loop-delay.ts), reset by CONFIG RESETSTAT.
+      ['eventloop_max_stall_ms', s.loopDelay.maxStallMs().toFixed(1)],
+      ['eventloop_p99_gap_ms', s.loopDelay.p99GapMs().toFixed(1)],
     ];
   },
   replication: (s) => replicationInfo(s),

@@ -2,6 +2,7 @@
  * The storage node: listens, accepts clients (maxclients, protected mode), owns the databases, the
  * command registry and the cron (active expiry, idle timeouts, output-buffer soft limits, stats).
  */
+import { LoopDelay } from './loop-delay.js';
 import net from 'node:net';
 import { randomBytes } from 'node:crypto';
 import { EventEmitter } from 'node:events';
@@ -38,6 +39,7 @@ export class NodeServer extends EventEmitter {
   readonly dbs: Db[];
   readonly clients = new Map<number, Client>();
   readonly stats = new ServerStats();
+  readonly loopDelay = new LoopDelay();
   readonly slowlog = new Slowlog();
   readonly expirer = new ActiveExpirer();
   readonly monitors = new Set<Client>();
@@ -339,6 +341,7 @@ export class NodeServer extends EventEmitter {
   /** CONFIG RESETSTAT. */
   resetStats(): void {
     this.stats.reset();
+    this.loopDelay.reset();
     for (const cmd of this.commands.values()) {
       for (const c of [cmd, ...(cmd.subs?.values() ?? [])]) Object.assign(c.stats, { calls: 0, usec: 0, rejected: 0, failed: 0 });
     }
@@ -349,6 +352,7 @@ export class NodeServer extends EventEmitter {
     if (this.stopping) return;
     this.stopping = true;
     if (this.cron) clearInterval(this.cron);
+    this.loopDelay.stop();
     this.evictor.stop();
     this.persistence.stop();
     this.replication.stop();

@@ -3,6 +3,7 @@
  * passes through (WATCH invalidation, replication/AOF propagation, slot indexes later).
  */
 import { Dict } from './dict.js';
+import { ShardedMap } from './sharded-map.js';
 import type { Value } from './types.js';
 import { lfuInit, lfuTouch, lruClock } from './lru.js';
 import type { SlotIndex } from '../cluster/slot-index.js';
@@ -31,7 +32,7 @@ export interface KeyspaceHooks {
 export class Db {
   readonly dict = new Dict<Value>();
   /** Absolute expiry time in ms per volatile key. */
-  expires = new Map<string, number>();
+  expires = new ShardedMap<number>();
   private clocks = new Uint32Array(1024);
   /** Stats for INFO keyspace. */
   avgTtl = 0;
@@ -103,7 +104,7 @@ export class Db {
     this.hooks.emptied(this);
     this.dict.clear();
     this.slotIndex?.clear();
-    this.expires = new Map();
+    this.expires = new ShardedMap();
     this.clocks = new Uint32Array(1024);
   }
 

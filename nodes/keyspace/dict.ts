@@ -2,16 +2,22 @@
  * A hash table with O(1) get/set/delete, O(1) uniform random entry, and a SCAN cursor that keeps
  * Redis's guarantee (every element present for the whole scan is returned at least once).
  *
- * Layout: a Map from key to a dense slot index, plus parallel arrays of keys and values. Deleting
+ * Layout: a (sharded) map from key to a dense slot index, plus parallel (chunked) arrays of keys and
+ * values; neither ever stalls to grow (sharded-map.ts, chunked-array.ts). Deleting
  * moves the last slot into the hole. The cursor walks slots from the top down: a moved element
  * always comes from the highest slot, which was either already visited (visited again: allowed) or
  * lands in a slot still to visit. New elements are appended above the cursor (may be missed: allowed).
  * Parallel arrays also avoid a wrapper object per key, which matters for RSS at millions of keys.
  */
+import { ChunkedArray } from './chunked-array.js';
+import { ShardedMap } from './sharded-map.js';
+
 export class Dict<V> {
-  private index = new Map<string, number>();
-  private keyArr: string[] = [];
-  private valArr: V[] = [];
+  /** Key → slot; sharded so that growing it never stalls (see sharded-map.ts). */
+  private index = new ShardedMap<number>();
+  /** Chunked: growing never copies (see chunked-array.ts). */
+  private keyArr = new ChunkedArray<string>();
+  private valArr = new ChunkedArray<V>();
 
   get size(): number {
     return this.keyArr.length;
@@ -19,7 +25,7 @@ export class Dict<V> {
 
   get(key: string): V | undefined {
     const i = this.index.get(key);
-    return i === undefined ? undefined : this.valArr[i];
+    return i === undefined ? undefined : this.valArr.at(i);
   }
 
   has(key: string): boolean {
@@ -34,13 +40,12 @@ export class Dict<V> {
 
   /** Inserts or overwrites; returns the slot used. */
   set(key: string, val: V): number {
-    const i = this.index.get(key);
+    const n = this.keyArr.length;
+    const i = this.index.putIfAbsent(key, n);
     if (i !== undefined) {
-      this.valArr[i] = val;
+      this.valArr.setAt(i, val);
       return i;
     }
-    const n = this.keyArr.length;
-    this.index.set(key, n);
     this.keyArr.push(key);
     this.valArr.push(val);
     return n;
@@ -56,9 +61,9 @@ export class Dict<V> {
     this.index.delete(key);
     const last = this.keyArr.length - 1;
     if (i !== last) {
-      const movedKey = this.keyArr[last];
-      this.keyArr[i] = movedKey;
-      this.valArr[i] = this.valArr[last];
+      const movedKey = this.keyArr.at(last);
+      this.keyArr.setAt(i, movedKey);
+      this.valArr.setAt(i, this.valArr.at(last));
       this.index.set(movedKey, i);
     }
     this.keyArr.pop();
@@ -67,17 +72,17 @@ export class Dict<V> {
   }
 
   clear(): void {
-    this.index = new Map();
-    this.keyArr = [];
-    this.valArr = [];
+    this.index = new ShardedMap();
+    this.keyArr.clear();
+    this.valArr.clear();
   }
 
   keyAt(slot: number): string {
-    return this.keyArr[slot];
+    return this.keyArr.at(slot);
   }
 
   valueAt(slot: number): V {
-    return this.valArr[slot];
+    return this.valArr.at(slot);
   }
 
   randomSlot(): number {
@@ -86,7 +91,7 @@ export class Dict<V> {
 
   randomKey(): string | undefined {
     const s = this.randomSlot();
-    return s < 0 ? undefined : this.keyArr[s];
+    return s < 0 ? undefined : this.keyArr.at(s);
   }
 
   /**
@@ -98,7 +103,7 @@ export class Dict<V> {
     const stop = Math.max(0, i - count);
     while (i > stop) {
       i--;
-      visit(this.keyArr[i], this.valArr[i]);
+      visit(this.keyArr.at(i), this.valArr.at(i));
     }
     return i;
   }
@@ -108,6 +113,6 @@ export class Dict<V> {
   }
 
   *entries(): IterableIterator<[string, V]> {
-    for (let i = 0; i < this.keyArr.length; i++) yield [this.keyArr[i], this.valArr[i]];
+    for (let i = 0; i < this.keyArr.length; i++) yield [this.keyArr.at(i), this.valArr.at(i)];
   }
 }

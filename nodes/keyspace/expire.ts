@@ -5,13 +5,14 @@
  * expiry table plays the role of Redis's bucket cursor, so every volatile key is visited in turn.
  */
 import type { Db } from './db.js';
+import type { ShardedMap } from './sharded-map.js';
 
 const SAMPLE = 20;
 const STALE_PERCENT = 25;
 
 export class ActiveExpirer {
   /** Per database: the expiry table being walked and where we are in it. */
-  private cursors = new Map<Db, { table: Map<string, number>; it: IterableIterator<[string, number]> }>();
+  private cursors = new Map<Db, { table: ShardedMap<number>; it: IterableIterator<[string, number]> }>();
   /** Keys reclaimed (INFO expired_keys counts lazy and active). */
   expired = 0;
 

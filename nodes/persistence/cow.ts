@@ -18,6 +18,7 @@ import type { Client } from '../client.js';
 import type { NodeCommand } from '../commands/registry.js';
 import type { Db } from '../keyspace/db.js';
 import type { DataObject, Value } from '../keyspace/types.js';
+import { ShardedMap } from '../keyspace/sharded-map.js';
 
 /** "No expiry at snapshot time" in saved-expiry maps. */
 const NO_TTL = -1;
@@ -28,8 +29,9 @@ export class CowView {
   readonly keys: string[][] = [];
   readonly vals: Value[][] = [];
   private readonly clones = new Map<DataObject, DataObject>();
-  private readonly savedTtl = new Map<Db, Map<string, number>>();
-  private readonly frozenTtl = new Map<Db, Map<string, number>>();
+  /** Sharded: a snapshot under a heavy write load saves hundreds of thousands of expiries. */
+  private readonly savedTtl = new Map<Db, ShardedMap<number>>();
+  private readonly frozenTtl = new Map<Db, ShardedMap<number>>();
 
   constructor(dbs: readonly Db[]) {
     for (const db of dbs) {
@@ -66,13 +68,16 @@ export class CowView {
   preserveTtl(db: Db, key: string): void {
     if (this.frozenTtl.has(db)) return;
     let m = this.savedTtl.get(db);
-    if (!m) this.savedTtl.set(db, (m = new Map()));
+    if (!m) this.savedTtl.set(db, (m = new ShardedMap()));
     if (!m.has(key)) m.set(key, db.expires.get(key) ?? NO_TTL);
   }
 
   /** Before a database is emptied or swapped: its whole expiry table as it is now. */
   freeze(db: Db): void {
-    if (!this.frozenTtl.has(db)) this.frozenTtl.set(db, new Map(db.expires));
+    if (this.frozenTtl.has(db)) return;
+    const copy = new ShardedMap<number>();
+    for (const [k, when] of db.expires) copy.set(k, when);
+    this.frozenTtl.set(db, copy);
   }
 }
 
