@@ -9,7 +9,7 @@
  * lands in a slot still to visit. New elements are appended above the cursor (may be missed: allowed).
  * Parallel arrays also avoid a wrapper object per key, which matters for RSS at millions of keys.
  */
-import { ChunkedArray } from './chunked-array.js';
+import { ChunkedArray, type FrozenArray } from './chunked-array.js';
 import { ShardedMap } from './sharded-map.js';
 
 export class Dict<V> {
@@ -75,6 +75,11 @@ export class Dict<V> {
     this.index = new ShardedMap();
     this.keyArr.clear();
     this.valArr.clear();
+  }
+
+  /** Point-in-time copies of the key and value arrays, cheap now and copied per chunk on change. */
+  freeze(): { keys: FrozenArray<string>; vals: FrozenArray<V> } {
+    return { keys: this.keyArr.freeze(), vals: this.valArr.freeze() };
   }
 
   keyAt(slot: number): string {

@@ -2,8 +2,8 @@
  * Copy-on-write for running snapshots: keeps every active snapshot's view of the dataset as it was
  * when the snapshot began, while writes go on.
  *
- * A snapshot captures, per database, the key and value arrays (shallow copies, O(keys) pointer
- * copies). Strings are immutable JS strings, so a captured string IS its point-in-time value; only
+ * A snapshot captures, per database, the key and value arrays (Dict.freeze: chunk-level
+ * copy-on-write, O(chunks) at the start). Strings are immutable JS strings, so a captured string IS its point-in-time value; only
  * two things can still change under it:
  *  - an aggregate (list, hash …) mutated in place: before a write command runs, each of its keys
  *    holding an aggregate is cloned once, remembered by object identity (so RENAME, MOVE, SWAPDB,
@@ -19,6 +19,7 @@ import type { NodeCommand } from '../commands/registry.js';
 import type { Db } from '../keyspace/db.js';
 import type { DataObject, Value } from '../keyspace/types.js';
 import { ShardedMap } from '../keyspace/sharded-map.js';
+import type { FrozenArray } from '../keyspace/chunked-array.js';
 
 /** "No expiry at snapshot time" in saved-expiry maps. */
 const NO_TTL = -1;
@@ -26,8 +27,8 @@ const NO_TTL = -1;
 /** One running snapshot's point-in-time view. */
 export class CowView {
   /** Captured keys and values per database id (empty databases: empty arrays). */
-  readonly keys: string[][] = [];
-  readonly vals: Value[][] = [];
+  readonly keys: FrozenArray<string>[] = [];
+  readonly vals: FrozenArray<Value>[] = [];
   private readonly clones = new Map<DataObject, DataObject>();
   /** Sharded: a snapshot under a heavy write load saves hundreds of thousands of expiries. */
   private readonly savedTtl = new Map<Db, ShardedMap<number>>();
@@ -35,15 +36,9 @@ export class CowView {
 
   constructor(dbs: readonly Db[]) {
     for (const db of dbs) {
-      const n = db.dict.size;
-      const ks = new Array<string>(n);
-      const vs = new Array<Value>(n);
-      for (let i = 0; i < n; i++) {
-        ks[i] = db.dict.keyAt(i);
-        vs[i] = db.dict.valueAt(i);
-      }
-      this.keys.push(ks);
-      this.vals.push(vs);
+      const { keys, vals } = db.dict.freeze();
+      this.keys.push(keys);
+      this.vals.push(vals);
     }
   }
 

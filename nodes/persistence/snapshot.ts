@@ -15,6 +15,7 @@ import type { Value } from '../keyspace/types.js';
 import type { NodeServer } from '../server.js';
 import { ByteReader, ByteWriter, FormatError } from './bytes.js';
 import type { CowView } from './cow.js';
+import type { FrozenArray } from '../keyspace/chunked-array.js';
 import { crc64 } from './crc64.js';
 import { readValue, writeValue } from './serialize.js';
 
@@ -72,11 +73,11 @@ class SnapshotEncoder {
 
   /** Writes one record (or a db header); false once every database is done. */
   private advance(w: ByteWriter): boolean {
-    const keys = this.view.keys[this.dbIdx] as string[] | undefined;
+    const keys = this.view.keys[this.dbIdx] as FrozenArray<string> | undefined;
     if (keys === undefined || this.keyIdx >= keys.length) return this.nextDb(w);
     const db = this.dbs[this.dbIdx];
-    const key = keys[this.keyIdx];
-    const val = this.view.valueAt(this.view.vals[this.dbIdx][this.keyIdx++]);
+    const key = keys.at(this.keyIdx);
+    const val = this.view.valueAt(this.view.vals[this.dbIdx].at(this.keyIdx++));
     const when = this.view.expireAt(db, key);
     w.u8(when === undefined ? 0 : FLAG_EXPIRE);
     if (when !== undefined) w.len(Math.max(0, when));
