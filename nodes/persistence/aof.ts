@@ -21,7 +21,7 @@ import path from 'node:path';
 import type { Writable } from 'node:stream';
 import type { NodeServer } from '../server.js';
 import { encodeCommand } from './aof-format.js';
-import { writeAllSync, writeFileStreamed } from './files.js';
+import { fsyncAsync, writeAllSync, writeFileStreamed } from './files.js';
 import { writeSnapshot, type SnapshotJob } from './snapshot.js';
 
 export type FsyncPolicy = 'always' | 'everysec' | 'no';
@@ -235,6 +235,9 @@ export class Aof {
       fill: async (sink) => {
         rw.job = writeSnapshot(this.server, sink);
         await rw.job.done;
+        // The bulk's fsync first (seconds for a big file): what the writes buffer meanwhile is then
+        // streamed too, leaving the final synchronous step only the last moments' worth.
+        await fsyncAsync(sink.fd);
         await streamBuffered(rw, sink);
       },
       beforeRename: (fd) => {
