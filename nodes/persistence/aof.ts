@@ -12,7 +12,8 @@
  * Rewrite (BGREWRITEAOF, auto-aof-rewrite-*, turning appendonly on): a snapshot (snapshot.ts,
  * incremental, copy-on-write) is streamed to a temp file as the new file's preamble while writes
  * keep being appended to the old file and also buffered; once the preamble is on disk, the buffer
- * is appended, fsynced and the temp file renamed over the AOF in one synchronous step.
+ * is streamed after it (streamBuffered) until little is left, and that rest is appended, fsynced
+ * and the temp file renamed over the AOF in one synchronous step.
  * One file, not Redis 7's multi-part directory: see docs (persistence) for the layout.
  */
 import { once } from 'node:events';

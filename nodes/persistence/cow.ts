@@ -3,8 +3,8 @@
  * when the snapshot began, while writes go on.
  *
  * A snapshot captures, per database, the key and value arrays (Dict.freeze: chunk-level
- * copy-on-write, O(chunks) at the start). Strings are immutable JS strings, so a captured string IS its point-in-time value; only
- * two things can still change under it:
+ * copy-on-write, O(chunks) at the start). Strings are immutable JS strings, so a captured string
+ * IS its point-in-time value; only two things can still change under it:
  *  - an aggregate (list, hash …) mutated in place: before a write command runs, each of its keys
  *    holding an aggregate is cloned once, remembered by object identity (so RENAME, MOVE, SWAPDB,
  *    which move the object, do not matter);
