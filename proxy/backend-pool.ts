@@ -37,7 +37,12 @@ class Slot {
 }
 
 export class BackendPool {
-  private readonly slots = new Map<string, Slot>();
+  /**
+   * Shared connections by server address, one map per (protocol, read-only) pair: the per-request
+   * lookup is by the table's own address string, with no key to build (a concatenated key cost a
+   * string flatten and hash on every request).
+   */
+  private readonly byKind: Map<string, Slot>[] = [new Map(), new Map(), new Map(), new Map()];
   private readonly privates = new Set<BackendConn>();
   private closed = false;
   private readonly watchdog: NodeJS.Timeout;
@@ -49,7 +54,7 @@ export class BackendPool {
 
   private checkStalls(): void {
     const now = Date.now();
-    for (const slot of this.slots.values()) {
+    for (const slot of this.allSlots()) {
       for (const c of slot.conns) {
         if (c && !c.dead && c.inflight > 0 && now - c.progressAt > this.opts.stallTimeoutMs) {
           c.fail(`no reply for ${this.opts.stallTimeoutMs} ms`);
@@ -58,13 +63,17 @@ export class BackendPool {
     }
   }
 
+  private *allSlots(): Iterable<Slot> {
+    for (const slots of this.byKind) yield* slots.values();
+  }
+
   /** The shared connection a session uses for `addr` (same session → same connection). */
   shared(addr: string, resp: 2 | 3, sessionId: number, readonly = false): BackendConn {
-    const key = `${addr}|${resp}${readonly ? 'r' : ''}`;
-    let slot = this.slots.get(key);
+    const slots = this.byKind[(resp === 3 ? 1 : 0) + (readonly ? 2 : 0)];
+    let slot = slots.get(addr);
     if (!slot) {
       slot = new Slot(this.opts.connsPerBackend);
-      this.slots.set(key, slot);
+      slots.set(addr, slot);
     }
     const i = sessionId % slot.conns.length;
     const conn = slot.conns[i];
@@ -114,14 +123,16 @@ export class BackendPool {
       if (!s) byAddr.set(addr, (s = { addr, connected: false, inflight: 0, sharedConns: 0, privateConns: 0, failures: 0 }));
       return s;
     };
-    for (const [key, slot] of this.slots) {
-      const s = state(key.split('|')[0]);
-      s.failures += slot.failures;
-      for (const c of slot.conns) {
-        if (!c || c.dead) continue;
-        s.sharedConns++;
-        s.inflight += c.inflight;
-        if (c.connected) s.connected = true;
+    for (const slots of this.byKind) {
+      for (const [addr, slot] of slots) {
+        const s = state(addr);
+        s.failures += slot.failures;
+        for (const c of slot.conns) {
+          if (!c || c.dead) continue;
+          s.sharedConns++;
+          s.inflight += c.inflight;
+          if (c.connected) s.connected = true;
+        }
       }
     }
     for (const c of this.privates) state(c.addr).privateConns++;
@@ -131,9 +142,9 @@ export class BackendPool {
   close(): void {
     this.closed = true;
     clearInterval(this.watchdog);
-    for (const slot of this.slots.values()) for (const c of slot.conns) c?.close();
+    for (const slot of this.allSlots()) for (const c of slot.conns) c?.close();
     for (const c of this.privates) c.close();
-    this.slots.clear();
+    for (const slots of this.byKind) slots.clear();
     this.privates.clear();
   }
 }

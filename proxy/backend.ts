@@ -144,6 +144,8 @@ export class BackendConn implements Flushable {
   }
 
   private onData(chunk: Buffer): void {
+    // Progress is stamped per read, not per reply frame: one clock read for a whole batch.
+    this.progressAt = Date.now();
     try {
       this.scanner.feed(chunk);
     } catch (e) {
@@ -163,7 +165,6 @@ export class BackendConn implements Flushable {
     }
     const target = this.waiting[this.head];
     this.waiting[this.head++] = undefined as unknown as ReplyTarget;
-    this.progressAt = Date.now();
     if (this.head === this.waiting.length) {
       this.waiting.length = 0;
       this.head = 0;

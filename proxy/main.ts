@@ -27,7 +27,7 @@ Options (in a TOML file: the same names without dashes, - or _ alike: port = 190
   --maxclients N         (default 10000)
   --timeout SECONDS      close idle sessions (default 0: never)
   --proto-max-bulk-len N largest request argument in bytes (default 512 MB)
-  --conns-per-backend N  shared connections per backend (default 2)
+  --conns-per-backend N  shared connections per backend (default 1)
   --read-from-replicas yes|no   read-only commands to a replica of the owner (default no)
   --backend-stall-ms N   fail a backend connection silent this long with requests outstanding (10000)
   --id NAME              proxy id in the store (default: host-pid-random)

@@ -57,7 +57,7 @@ export const DEFAULT_PROXY_OPTIONS: ProxyOptions = {
   maxclients: 10000,
   timeout: 0,
   maxBulkLen: 512 * 1024 * 1024,
-  connsPerBackend: 2,
+  connsPerBackend: 1,
   connectTimeoutMs: 1000,
   backendStallMs: 10000,
   backendMaxInflight: 100000,
