@@ -5,6 +5,7 @@
  * gets an error at once, and the pool replaces it after a backoff.
  */
 import net from 'node:net';
+import { encodeCommand } from '../lib/resp/encode.js';
 import { ReplyScanner, errorText } from '../lib/resp/reply-scanner.js';
 import { scheduleFlush, type Flushable } from './flusher.js';
 
@@ -181,17 +182,3 @@ export function splitAddr(addr: string): [string, number] {
   return [addr.slice(0, i).replace(/^\[|\]$/g, ''), Number(addr.slice(i + 1))];
 }
 
-/** RESP multibulk of byte-string (latin1) arguments. */
-export function encodeCommand(argv: readonly string[]): Buffer {
-  let len = 16;
-  for (const a of argv) len += a.length + 16;
-  const buf = Buffer.allocUnsafe(len);
-  let pos = buf.latin1Write(`*${argv.length}\r\n`, 0);
-  for (const a of argv) {
-    pos += buf.latin1Write(`$${a.length}\r\n`, pos);
-    pos += buf.latin1Write(a, pos);
-    buf[pos++] = 13;
-    buf[pos++] = 10;
-  }
-  return buf.subarray(0, pos);
-}

@@ -3,7 +3,7 @@
  * to each master, the replies combined by the caller once all have answered. An error from any
  * master is the reply.
  */
-import { encodeCommand } from './backend.js';
+import { encodeCommand } from '../lib/resp/encode.js';
 import type { ProxyCommand } from './commands/table.js';
 import { Pending, type ReplySink } from './pending.js';
 import type { Session } from './session.js';

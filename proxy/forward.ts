@@ -6,7 +6,8 @@
  * Past a bound the client gets the backend's error as it is.
  */
 import { errorText } from '../lib/resp/reply-scanner.js';
-import { encodeCommand, type BackendConn } from './backend.js';
+import { encodeCommand } from '../lib/resp/encode.js';
+import type { BackendConn } from './backend.js';
 import { DISCARD, Pending, type ReplySink } from './pending.js';
 import type { CommandStats } from './stats.js';
 import type { Session } from './session.js';

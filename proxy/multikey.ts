@@ -4,15 +4,18 @@
  * commands), sent at once, and the replies merged in key order (research §5, lesson 5).
  */
 import { Err } from '../lib/errors.js';
+import { parseIntAscii } from '../lib/resp/parser.js';
 import { aggregateElements, integerReply } from '../lib/resp/reply-scanner.js';
 import { keySlot } from '../lib/slot/index.js';
-import { encodeCommand } from './backend.js';
+import { encodeCommand } from '../lib/resp/encode.js';
 import type { ProxyCommand } from './commands/table.js';
 import { Forward } from './forward.js';
 import { Pending, type ReplySink } from './pending.js';
 import type { Session } from './session.js';
 
 interface Part {
+  /** Group id, or slot when the backends are cluster-mode nodes. */
+  target: number;
   addr: string;
   slot: number;
   /** Positions in argv of this part's keys. */
@@ -26,25 +29,36 @@ export function splitCommand(s: Session, cmd: ProxyCommand, argv: string[], raw:
   const server = s.server;
   const table = server.table;
   if (table === null) return s.fail(cmd, Err.clusterDown);
-  const parts = new Map<number, Part>();
+  // Parts by target (group, or slot for cluster-mode nodes): a handful, so a linear search beats a
+  // Map, and the master is looked up once per part, not once per key.
+  const parts: Part[] = [];
+  const bySlot = table.splitBy === 'slot';
   for (let i = 1; i < argv.length; i += step) {
     const slot = keySlot(argv[i]);
-    const addr = server.masterOf(slot);
-    if (addr === null) return s.fail(cmd, Err.clusterDown);
-    const target = table.splitBy === 'slot' ? slot : table.slotGroup[slot];
-    let part = parts.get(target);
-    if (!part) parts.set(target, (part = { addr, slot, keys: [] }));
+    const target = bySlot ? slot : table.slotGroup[slot];
+    let part: Part | undefined;
+    for (let p = 0; p < parts.length; p++) {
+      if (parts[p].target === target) {
+        part = parts[p];
+        break;
+      }
+    }
+    if (part === undefined) {
+      const addr = server.masterOf(slot);
+      if (addr === null) return s.fail(cmd, Err.clusterDown);
+      parts.push((part = { target, addr, slot, keys: [] }));
+    }
     part.keys.push(i);
   }
-  if (parts.size === 1) {
+  if (parts.length === 1) {
     // Every key in one place: forward the request as it came.
-    const only = parts.values().next().value!;
+    const only = parts[0];
     const f = new Forward(s, s, cmd.stats, argv, raw, only.slot);
     s.enqueue(f);
     server.pool.shared(only.addr, s.resp, s.id).send(raw ?? encodeCommand(argv), f);
     return;
   }
-  const merged = new Merged(s, cmd, argv, [...parts.values()]);
+  const merged = new Merged(s, cmd, argv, parts);
   s.enqueue(merged);
   merged.send();
 }
@@ -91,8 +105,31 @@ class Merged extends Pending implements ReplySink {
     }
   }
 
-  /** MGET: each part's values put back at their keys' positions. */
+  /** MGET: each part's values put back at their keys' positions, copied once into the reply. */
   private mergeArrays(): Buffer {
+    const n = this.argv.length - 1;
+    const starts = new Int32Array(n + 1);
+    const ends = new Int32Array(n + 1);
+    const frames: Buffer[] = new Array(n + 1);
+    const header = `*${n}\r\n`;
+    let total = header.length;
+    for (let pi = 0; pi < this.parts.length; pi++) {
+      const frame = this.forwards[pi].data!;
+      const keys = this.parts[pi].keys;
+      if (!elementBounds(frame, keys, starts, ends)) return this.mergeArraysSlow();
+      for (const k of keys) {
+        frames[k] = frame;
+        total += ends[k] - starts[k];
+      }
+    }
+    const out = Buffer.allocUnsafe(total);
+    let pos = out.latin1Write(header, 0);
+    for (let k = 1; k <= n; k++) pos = copyBytes(frames[k], starts[k], ends[k], out, pos);
+    return out;
+  }
+
+  /** Any reply shape the flat scan does not handle (never MGET's in practice): framed element by element. */
+  private mergeArraysSlow(): Buffer {
     const n = this.argv.length - 1;
     const out: Buffer[] = new Array(n + 1);
     out[0] = Buffer.from(`*${n}\r\n`);
@@ -102,4 +139,55 @@ class Merged extends Pending implements ReplySink {
     });
     return Buffer.concat(out);
   }
+}
+
+/**
+ * The byte bounds of a flat array reply's elements (bulk strings, nils, simple values), stored at
+ * the given argv positions. False when the frame is not such an array of exactly keys.length
+ * elements (an aggregate inside, a count mismatch): the caller then uses the general scanner.
+ */
+function elementBounds(frame: Buffer, keys: number[], starts: Int32Array, ends: Int32Array): boolean {
+  if (frame[0] !== 42) return false;
+  let lf = findLF(frame, 1);
+  if (lf < 0 || parseIntAscii(frame, 1, lineEnd(frame, lf)) !== keys.length) return false;
+  let pos = lf + 1;
+  for (const k of keys) {
+    const type = frame[pos];
+    lf = findLF(frame, pos);
+    if (lf < 0) return false;
+    let end = lf + 1;
+    if (type === 36) {
+      const len = parseIntAscii(frame, pos + 1, lineEnd(frame, lf));
+      if (Number.isNaN(len)) return false;
+      if (len >= 0) end += len + 2;
+    } else if (type === 42 || type === 37 || type === 126 || type === 62 || type === 124 || type === 33 || type === 61) {
+      return false;
+    }
+    if (end > frame.length) return false;
+    starts[k] = pos;
+    ends[k] = end;
+    pos = end;
+  }
+  return pos === frame.length;
+}
+
+/** The next LF at or after pos, or -1. Header lines are short: a JS scan beats indexOf's C++ call. */
+function findLF(frame: Buffer, pos: number): number {
+  const n = frame.length;
+  for (let i = pos; i < n; i++) if (frame[i] === 10) return i;
+  return -1;
+}
+
+/** Where a header line ending at lf stops (before its CR, when it has one). */
+function lineEnd(frame: Buffer, lf: number): number {
+  return frame[lf - 1] === 13 ? lf - 1 : lf;
+}
+
+/** Copies src[s, e) to dst at pos; small ranges in JS (a Buffer.copy call costs a typed-array view). */
+function copyBytes(src: Buffer, s: number, e: number, dst: Buffer, pos: number): number {
+  if (e - s <= 128) {
+    for (let i = s; i < e; i++) dst[pos++] = src[i];
+    return pos;
+  }
+  return pos + src.copy(dst, pos, s, e);
 }

@@ -7,7 +7,8 @@
  */
 import { Err } from '../lib/errors.js';
 import { keySlot } from '../lib/slot/index.js';
-import { encodeCommand, type BackendConn } from './backend.js';
+import { encodeCommand } from '../lib/resp/encode.js';
+import type { BackendConn } from './backend.js';
 import type { ProxyCommand } from './commands/table.js';
 import { Forward } from './forward.js';
 import { Pending } from './pending.js';

@@ -6,7 +6,8 @@
 import { keyPositions } from '../lib/commands/keys.js';
 import { Err } from '../lib/errors.js';
 import { keySlot } from '../lib/slot/index.js';
-import { encodeCommand, type BackendConn } from './backend.js';
+import { encodeCommand } from '../lib/resp/encode.js';
+import type { BackendConn } from './backend.js';
 import type { ProxyCommand } from './commands/table.js';
 import { Forward } from './forward.js';
 import { splitCommand } from './multikey.js';

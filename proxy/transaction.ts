@@ -5,7 +5,8 @@
  * connection to the watched keys' master; EXEC then runs there.
  */
 import { Err } from '../lib/errors.js';
-import { encodeCommand, type BackendConn } from './backend.js';
+import { encodeCommand } from '../lib/resp/encode.js';
+import type { BackendConn } from './backend.js';
 import type { ProxyCommand } from './commands/table.js';
 import { Forward } from './forward.js';
 import { DISCARD } from './pending.js';

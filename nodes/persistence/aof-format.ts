@@ -5,13 +5,6 @@
  * (bytes that are not RESP where a command must be).
  */
 
-/** One command as AOF bytes (latin1 string: one char per byte). */
-export function encodeCommand(argv: readonly string[]): string {
-  let s = `*${argv.length}\r\n`;
-  for (const a of argv) s += `$${a.length}\r\n${a}\r\n`;
-  return s;
-}
-
 export interface AofCommand {
   argv: string[];
   /** Byte offset where the command starts. */

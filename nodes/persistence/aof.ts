@@ -21,7 +21,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import type { Writable } from 'node:stream';
 import type { NodeServer } from '../server.js';
-import { encodeCommand } from './aof-format.js';
+import { encodeCommandString as encodeCommand } from '../../lib/resp/encode.js';
 import { fsyncAsync, writeAllSync, writeFileStreamed } from './files.js';
 import { writeSnapshot, type SnapshotJob } from './snapshot.js';
 

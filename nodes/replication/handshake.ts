@@ -4,7 +4,7 @@
  * snapshot payload in either form ($<len> or diskless $EOF:<mark> … <mark>).
  */
 import type net from 'node:net';
-import { encodeCommand } from './encode.js';
+import { encodeCommand } from '../../lib/resp/encode.js';
 import type { LinkReader } from './link-reader.js';
 
 export interface HandshakeOptions {

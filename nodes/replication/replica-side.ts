@@ -10,7 +10,7 @@ import { RequestParser } from '../../lib/resp/parser.js';
 import type { Client } from '../client.js';
 import { execute } from '../dispatch.js';
 import type { NodeServer } from '../server.js';
-import { encodeCommand } from './encode.js';
+import { encodeCommand } from '../../lib/resp/encode.js';
 import { handshake } from './handshake.js';
 import { LinkReader } from './link-reader.js';
 import type { MasterSide } from './master-side.js';

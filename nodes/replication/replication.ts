@@ -6,7 +6,7 @@
 import { Err } from '../../lib/errors.js';
 import type { Client } from '../client.js';
 import type { NodeServer } from '../server.js';
-import { encodeCommand } from './encode.js';
+import { encodeCommand } from '../../lib/resp/encode.js';
 import { ReplGate } from './gate.js';
 import { MasterSide } from './master-side.js';
 import { ReplicaSide } from './replica-side.js';

@@ -6,7 +6,7 @@
  */
 import { randomBytes } from 'node:crypto';
 import { Backlog } from './backlog.js';
-import { encodeCommand } from './encode.js';
+import { encodeCommand } from '../../lib/resp/encode.js';
 
 export const NO_REPLID = '0000000000000000000000000000000000000000';
 

@@ -4,7 +4,7 @@
  * group's index in the cursor (research §5, lesson 8: spec-correct SCAN, `0` only at the end).
  */
 import { aggregateElements, integerReply } from '../../lib/resp/reply-scanner.js';
-import { encodeCommand } from '../backend.js';
+import { encodeCommand } from '../../lib/resp/encode.js';
 import { deferred, fanOut, okFromEveryMaster } from '../fanout.js';
 import type { ReplyTarget } from '../backend.js';
 import type { LocalHandler } from './table.js';

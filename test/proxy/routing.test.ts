@@ -85,6 +85,31 @@ describe('routing', () => {
     expect(owners.size).toBe(3);
   });
 
+  test('MGET merges binary, empty, large and missing values over groups, in RESP2 and RESP3', async () => {
+    const keys = Array.from({ length: 12 }, (_, i) => `mb:${i}`);
+    const values = [
+      Buffer.from([13, 10, 36, 42, 0, 255]),
+      Buffer.alloc(0),
+      Buffer.alloc(200, 'x'),
+      Buffer.alloc(100_000, 'y'),
+      Buffer.from('$-1\r\n'),
+    ];
+    const expected = keys.map((_, i) => (i % 6 === 5 ? null : values[i % 6 === 5 ? 0 : i % values.length]));
+    for (let i = 0; i < keys.length; i++) if (expected[i] !== null) await r.set(keys[i], expected[i]!);
+    expect(new Set(keys.map(ownerOf)).size).toBe(3);
+    expect(await r.mgetBuffer(...keys)).toEqual(expected);
+    const c = await RawClient.connect(proxy.port);
+    try {
+      await c.call('HELLO', '3');
+      const want = `*4\r\n$6\r\n${values[0].toString('latin1')}\r\n_\r\n$0\r\n\r\n_\r\n`;
+      c.send('MGET', 'mb:0', 'mb:5', 'mb:1', 'nope');
+      const bytes = await c.rawUntil((b) => b.length >= want.length);
+      expect(bytes.toString('latin1')).toBe(want);
+    } finally {
+      c.close();
+    }
+  });
+
   test('DEL, UNLINK, EXISTS, TOUCH sum over groups', async () => {
     await r.mset('a', '1', 'b', '2', 'c', '3', 'd', '4');
     expect(await r.exists('a', 'b', 'c', 'd', 'zz', 'a')).toBe(5);
