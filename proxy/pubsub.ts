@@ -4,6 +4,12 @@
  * connection per server it listens on; patterns are subscribed on every master (a matching channel
  * may live anywhere). The proxy answers the (un)subscribe confirmations itself, with the session's
  * own counts, and forwards message / pmessage / smessage frames from the servers unchanged.
+ *
+ * Subscriptions follow the table: when a slot moves to another group, or a group gets a new master
+ * (failover), or a server connection drops, `reconcile` subscribes again where the channel now
+ * lives and drops the old subscription, so a subscriber keeps hearing PUBLISHes sent by proxies
+ * with the new table (messages published in the moment of the switch may be missed: Pub/Sub is
+ * at-most-once, as on one Redis across a reconnect).
  */
 import { Err } from '../lib/errors.js';
 import { keySlot } from '../lib/slot/index.js';
@@ -28,6 +34,10 @@ export class PubSubState {
   private readonly conns = new Map<string, BackendConn>();
   /** Per connection, in order: what to do when the server confirms our next (un)subscribe. */
   private readonly expected = new Map<BackendConn, (() => void)[]>();
+  /** The masters the patterns are subscribed on. */
+  private patternAddrs = new Set<string>();
+  private retry: NodeJS.Timeout | null = null;
+  private closed = false;
 
   constructor(private readonly s: Session) {}
 
@@ -68,18 +78,78 @@ export class PubSubState {
     }
   }
 
-  /** A dead server connection: its pending confirmations complete (the client is not left hanging). */
+  /**
+   * A dead server connection: its pending confirmations complete (the client is not left hanging),
+   * and the subscriptions it carried are made again after a pause (on a new master once the table
+   * says so, else on the same server once it is back).
+   */
   private onClose(c: BackendConn): void {
     const waiting = this.expected.get(c) ?? [];
     this.expected.delete(c);
     for (const w of waiting) w();
+    if (this.closed || this.retry !== null) return;
+    this.retry = setTimeout(() => {
+      this.retry = null;
+      if (!this.closed && !this.s.closed) this.reconcile();
+    }, RESUBSCRIBE_DELAY_MS);
+    this.retry.unref();
+  }
+
+  /** Patterns go to every master. */
+  subscribePattern(name: string, done: () => void): void {
+    const masters = this.s.server.masters();
+    for (const a of masters) this.patternAddrs.add(a);
+    this.send(masters, ['PSUBSCRIBE', name], done);
+  }
+
+  /** Moves every subscription to where the current table puts it (see the module comment). */
+  reconcile(): void {
+    const server = this.s.server;
+    const live = (addr: string) => {
+      const c = this.conns.get(addr);
+      return c !== undefined && !c.dead;
+    };
+    const moves: [string, string, string][] = []; // [old addr, unsubscribe verb, name]
+    for (const [map, sub, unsub] of [[this.channels, 'SUBSCRIBE', 'UNSUBSCRIBE'], [this.shards, 'SSUBSCRIBE', 'SUNSUBSCRIBE']] as const) {
+      for (const [name, addr] of map) {
+        const now = server.masterOf(keySlot(name));
+        if (now === null || (now === addr && live(addr))) continue;
+        map.set(name, now);
+        this.send([now], [sub, name], noop);
+        if (now !== addr) moves.push([addr, unsub, name]);
+      }
+    }
+    const masters = new Set(server.masters());
+    if (this.patterns.size > 0) {
+      for (const addr of masters) {
+        if (this.patternAddrs.has(addr) && live(addr)) continue;
+        for (const p of this.patterns) this.send([addr], ['PSUBSCRIBE', p], noop);
+      }
+      for (const addr of this.patternAddrs) if (!masters.has(addr)) for (const p of this.patterns) moves.push([addr, 'PUNSUBSCRIBE', p]);
+    }
+    this.patternAddrs = this.patterns.size > 0 ? masters : new Set();
+    // A server left with nothing of ours: close its connection (that drops the rest on the server);
+    // else unsubscribe what moved away from it.
+    const used = new Set([...this.channels.values(), ...this.shards.values(), ...this.patternAddrs]);
+    for (const [addr, c] of [...this.conns]) {
+      if (used.has(addr)) continue;
+      this.conns.delete(addr);
+      c.close();
+    }
+    for (const [addr, verb, name] of moves) if (live(addr)) this.send([addr], [verb, name], noop);
   }
 
   close(): void {
+    this.closed = true;
+    if (this.retry !== null) clearTimeout(this.retry);
+    this.retry = null;
     for (const c of this.conns.values()) c.close();
     this.conns.clear();
   }
 }
+
+const RESUBSCRIBE_DELAY_MS = 500;
+const noop = (): void => {};
 
 const CONFIRMATIONS = new Set(['subscribe', 'psubscribe', 'ssubscribe', 'unsubscribe', 'punsubscribe', 'sunsubscribe']);
 
@@ -128,7 +198,7 @@ function subscribe(s: Session, cmd: ProxyCommand, argv: string[], kind: Kind): v
     if (kind === 'pattern') {
       if (!ps.patterns.has(name)) {
         ps.patterns.add(name);
-        send = (done) => ps.send(server.masters(), ['PSUBSCRIBE', name], done);
+        send = (done) => ps.subscribePattern(name, done);
       }
     } else {
       const map = kind === 'shard' ? ps.shards : ps.channels;

@@ -130,6 +130,8 @@ export class ProxyServer extends EventEmitter {
     this.stats.slotsEpoch = t.epoch;
     this.masterList = [...t.groups.values()].sort((a, b) => a.id - b.id).flatMap((g) => (g.master ? [g.master] : []));
     this.emit('table', t);
+    // Subscriptions follow slot moves and failovers (proxy/pubsub.ts).
+    for (const s of this.sessions.values()) if (s.pubsub !== null && s.pubsub.count > 0) s.pubsub.reconcile();
   }
 
   masterOf(slot: number): string | null {

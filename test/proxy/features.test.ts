@@ -7,6 +7,8 @@ import Redis from 'ioredis';
 import { startNode, type InProcessNode } from '../helpers/node.js';
 import { startStaticProxy, type InProcessProxy } from '../helpers/proxy.js';
 import { RawClient, RespError } from '../helpers/raw-client.js';
+import { keySlot } from '../../lib/slot/index.js';
+import { staticTable } from '../../proxy/route-table.js';
 
 let nodes: InProcessNode[] = [];
 let p1: InProcessProxy;
@@ -220,7 +222,81 @@ describe('pub/sub across proxies', () => {
     await waitFor(() => got.length === 1);
     expect(got).toEqual(['{s}a:m1']);
   });
+
+  test('a dropped server connection is subscribed again', async () => {
+    const sub = client(p2.port);
+    const got: string[] = [];
+    sub.on('message', (ch: string, msg: string) => got.push(`${ch}:${msg}`));
+    await sub.subscribe('drop');
+    const owner = client(nodes[p2.server.table!.slotGroup[keySlot('drop')] - 1].port);
+    const numsub = async () => ((await owner.pubsub('NUMSUB', 'drop')) as [string, number])[1];
+    expect(await numsub()).toBe(1);
+    expect(await owner.client('KILL', 'TYPE', 'pubsub')).toBeGreaterThan(0);
+    await waitForAsync(async () => (await numsub()) === 1, 10_000);
+    expect(await client(p1.port).publish('drop', 'again')).toBe(1);
+    await waitFor(() => got.length === 1);
+    expect(got).toEqual(['drop:again']);
+    expect(await sub.unsubscribe('drop')).toBe(0);
+  });
+
+  test('subscriptions follow a slot move and a failover to a new master', async () => {
+    const spare = await startNode();
+    const before = p1.server.table!;
+    try {
+      const sub = client(p2.port);
+      const got: string[] = [];
+      sub.on('message', (ch: string, msg: string) => got.push(`${ch}:${msg}`));
+      sub.on('smessage', (ch: string, msg: string) => got.push(`s ${ch}:${msg}`));
+      sub.on('pmessage', (pat: string, ch: string, msg: string) => got.push(`${pat}|${ch}:${msg}`));
+      await sub.subscribe('news');
+      await sub.ssubscribe('snews');
+      await sub.psubscribe('x*');
+      // 'news' and 'snews' move to the next group; group 3's master fails over to `spare`.
+      const moved = staticTable(nodes.map((n) => `127.0.0.1:${n.port}`));
+      const owners = new Map(['news', 'snews'].map((ch) => [ch, before.slotGroup[keySlot(ch)]]));
+      const ownerBefore = (ch: string) => owners.get(ch)!;
+      const ownerAfter = (ch: string) => (ownerBefore(ch) % 3) + 1;
+      for (const ch of owners.keys()) moved.slotGroup[keySlot(ch)] = ownerAfter(ch);
+      moved.groups.set(3, { id: 3, master: `127.0.0.1:${spare.port}`, replicas: [] });
+      p1.server.setTable(moved);
+      p2.server.setTable(moved);
+      const portOf = (group: number) => (group === 3 ? spare.port : nodes[group - 1].port);
+      const direct = new Map<number, Redis>();
+      const at = (port: number) => direct.get(port) ?? direct.set(port, client(port)).get(port)!;
+      const numsub = async (port: number, ch: string) => ((await at(port).pubsub('NUMSUB', ch)) as [string, number])[1];
+      const shardsub = async (port: number, ch: string) => ((await at(port).pubsub('SHARDNUMSUB', ch)) as [string, number])[1];
+      await waitForAsync(async () => (await numsub(portOf(ownerAfter('news')), 'news')) === 1);
+      await waitForAsync(async () => (await shardsub(portOf(ownerAfter('snews')), 'snews')) === 1);
+      await waitForAsync(async () => (await at(spare.port).pubsub('NUMPAT')) === 1);
+      // Nothing of ours is left where the channels and the old master were.
+      await waitForAsync(async () => (await numsub(nodes[ownerBefore('news') - 1].port, 'news')) === 0);
+      await waitForAsync(async () => (await shardsub(nodes[ownerBefore('snews') - 1].port, 'snews')) === 0);
+      await waitForAsync(async () => (await at(nodes[2].port).pubsub('NUMPAT')) === 0);
+      expect(await client(p1.port).publish('news', 'moved')).toBe(1);
+      expect(await client(p1.port).spublish('snews', 'moved too')).toBe(1);
+      expect(await at(spare.port).publish('xyz', 'after failover')).toBe(1);
+      await waitFor(() => got.length === 3);
+      expect(got.sort()).toEqual(['news:moved', 's snews:moved too', 'x*|xyz:after failover']);
+      // Named: ioredis leaves a bare UNSUBSCRIBE pending while a pattern remains (as against one Redis).
+      expect(await sub.unsubscribe('news')).toBe(1);
+      expect(await sub.sunsubscribe('snews')).toBe(0);
+      expect(await sub.punsubscribe('x*')).toBe(0);
+      await waitForAsync(async () => (await numsub(portOf(ownerAfter('news')), 'news')) === 0 && (await at(spare.port).pubsub('NUMPAT')) === 0);
+    } finally {
+      p1.server.setTable(before);
+      p2.server.setTable(before);
+      await spare.stop();
+    }
+  });
 });
+
+async function waitForAsync(cond: () => Promise<boolean>, ms = 5000): Promise<void> {
+  const end = Date.now() + ms;
+  while (!(await cond())) {
+    if (Date.now() > end) throw new Error('condition not met in time');
+    await new Promise((r) => setTimeout(r, 5));
+  }
+}
 
 async function waitFor(cond: () => boolean, ms = 5000): Promise<void> {
   const end = Date.now() + ms;
