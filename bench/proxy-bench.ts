@@ -1,7 +1,8 @@
 /**
  * bench:proxy — slotgate's proxy against twemproxy (nutcracker) in front of the same two
  * redis-servers: redis-benchmark (50 clients, -r 100000 -d 64) for SET and GET without and with
- * -P 16, and MGET of 10 keys; rounds rotated between the targets, medians reported with the ratio
+ * -P 16, and MGET of 10 keys; each test run on every target back to back, the order rotated per
+ * round, medians reported with the ratio
  * slotgate/twemproxy as a Markdown table for docs/BENCHMARKS.md. With --nodes, a third target: a
  * second slotgate proxy in front of two slotgate nodes. Servers and proxies are pinned to cpu0,
  * redis-benchmark to cpu1. twemproxy cannot do Redis Cluster slots, so it shards with ketama; each
@@ -91,23 +92,31 @@ async function startTargets(): Promise<Target[]> {
   return targets;
 }
 
-function run(rows: Rows, t: Target): void {
-  for (const pipeline of [1, 16]) {
-    const suffix = pipeline > 1 ? ' -P 16' : '';
-    const n = String(pipeline > 1 ? REQUESTS * 4 : REQUESTS);
-    for (const r of redisBenchmark(t.port, [...COMMON, '-n', n, '-P', String(pipeline), '-t', 'SET,GET'])) rows.add(`${r.test}${suffix}`, t.name, r);
+/** The tests of one round, each a redis-benchmark run that yields rows. */
+const TESTS: { args: string[]; suffix: string; name?: string }[] = [
+  { args: ['-n', String(REQUESTS), '-t', 'SET,GET'], suffix: '' },
+  { args: ['-n', String(REQUESTS * 4), '-P', '16', '-t', 'SET,GET'], suffix: ' -P 16' },
+  { args: ['-n', String(REQUESTS), ...MGET], suffix: '', name: MGET_TEST },
+];
+
+function runTest(rows: Rows, t: Target, test: (typeof TESTS)[number]): void {
+  const results = redisBenchmark(t.port, [...COMMON, ...test.args]);
+  if (results.length === 0) throw new Error(`no result from ${t.name} for ${test.args.join(' ')}`);
+  for (const r of results) {
+    const name = test.name ?? `${r.test}${test.suffix}`;
+    rows.add(name, t.name, r);
+    process.stderr.write(`    ${name} ${t.name}: ${r.rps.toFixed(0)} ops/s\n`);
   }
-  const [mget] = redisBenchmark(t.port, [...COMMON, '-n', String(REQUESTS), ...MGET]);
-  if (!mget) throw new Error(`no MGET result from ${t.name}`);
-  rows.add(MGET_TEST, t.name, mget);
 }
 
 async function measure(targets: Target[]): Promise<Rows> {
   // Fill the keyspace through every proxy (its own key placement) and warm up its JIT; not measured.
   for (const t of targets) redisBenchmark(t.port, [...COMMON, '-n', KEYSPACE, '-t', 'SET']);
   const rows = new Rows();
+  // Each test runs on every target back to back (order rotated per round), so the figures a ratio
+  // compares are seconds apart: this machine's speed drifts by tens of percent over minutes.
   for (let round = 0; round < ROUNDS; round++) {
-    for (const t of rotated(targets, round)) run(rows, t);
+    for (const test of TESTS) for (const t of rotated(targets, round)) runTest(rows, t, test);
     process.stderr.write(`  round ${round + 1}/${ROUNDS} done\n`);
   }
   return rows;
@@ -120,13 +129,15 @@ function report(rows: Rows): string {
     `rounds: ${ROUNDS}, requests per round: ${REQUESTS} (×4 with -P 16), 50 clients, -r ${KEYSPACE} -d 64; 2 redis-servers behind each proxy`,
     '',
   ];
-  const head = ['test', 'slotgate ops/s', 'twemproxy ops/s', 'ratio', 'slotgate p50/p99 ms', 'twemproxy p50/p99 ms'];
+  const head = ['test', 'slotgate ops/s', 'twemproxy ops/s', 'ratio', 'paired ratio', 'slotgate p50/p99 ms', 'twemproxy p50/p99 ms'];
   if (WITH_NODES) head.push('slotgate → nodes ops/s', 'slotgate → nodes p50/p99 ms');
   lines.push(`| ${head.join(' | ')} |`, `|${head.map(() => '---').join('|')}|`);
   for (const test of rows.tests()) {
     const s = rows.get(test, SLOTGATE_NAME)!;
     const tw = rows.get(test, TWEMPROXY)!;
-    const cells = [test, median(s.rps).toFixed(0), median(tw.rps).toFixed(0), `${(median(s.rps) / median(tw.rps)).toFixed(2)}×`,
+    // Paired: the median of each round's slotgate/twemproxy ratio (runs seconds apart).
+    const paired = median(s.rps.map((v, i) => v / tw.rps[i]));
+    const cells = [test, median(s.rps).toFixed(0), median(tw.rps).toFixed(0), `${(median(s.rps) / median(tw.rps)).toFixed(2)}×`, `${paired.toFixed(2)}×`,
       `${ms(s.p50)} / ${ms(s.p99)}`, `${ms(tw.p50)} / ${ms(tw.p99)}`];
     const n = rows.get(test, VIA_NODES);
     if (n) cells.push(median(n.rps).toFixed(0), `${ms(n.p50)} / ${ms(n.p99)}`);
