@@ -1,7 +1,8 @@
 /**
- * The Redis list: a deque of byte strings in a growable ring buffer. Pushes and pops at either end
- * are O(1) (amortized over the rare resize) however long the list is, and index access is O(1);
- * inserting or removing in the middle shifts the shorter side, O(n) as in Redis.
+ * The Redis list: a deque of byte strings (deque.ts: a ring while short, fixed blocks once long, so
+ * no push ever copies the whole list). Pushes and pops at either end are O(1) however long the list
+ * is, and index access is O(1); inserting or removing in the middle shifts the shorter side, O(n)
+ * as in Redis.
  *
  * OBJECT ENCODING follows Redis 7.2's rule for the default list-max-listpack-size -2: a list is a
  * "listpack" while its packed form would take at most 8 KB, then a "quicklist"; it goes back to a
@@ -10,8 +11,8 @@
  */
 import type { DataObject } from '../keyspace/types.js';
 import { parseInt64 } from '../commands/args.js';
+import { Deque } from './deque.js';
 
-const MIN_CAPACITY = 8;
 /** list-max-listpack-size -2: at most 8 KB of listpack. */
 const LISTPACK_MAX_BYTES = 8192;
 /** A listpack's 6-byte header and its end byte. */
@@ -23,19 +24,9 @@ export type End = 'left' | 'right';
 
 export class List implements DataObject {
   readonly type = 'list';
-  private buf: string[];
-  private mask: number;
-  private head = 0;
-  private len = 0;
+  private readonly items = new Deque<string>();
   private packedBytes = LISTPACK_OVERHEAD;
   private packed = true;
-
-  constructor(capacity = MIN_CAPACITY) {
-    let cap = MIN_CAPACITY;
-    while (cap < capacity) cap *= 2;
-    this.buf = new Array<string>(cap).fill('');
-    this.mask = cap - 1;
-  }
 
   static from(values: Iterable<string>): List {
     const l = new List();
@@ -44,7 +35,7 @@ export class List implements DataObject {
   }
 
   get length(): number {
-    return this.len;
+    return this.items.length;
   }
 
   encoding(): string {
@@ -62,67 +53,55 @@ export class List implements DataObject {
   }
 
   *values(): IterableIterator<string> {
-    for (let i = 0; i < this.len; i++) yield this.buf[(this.head + i) & this.mask];
+    for (let i = 0; i < this.items.length; i++) yield this.items.get(i);
   }
 
   /** Element at a non-negative index below length. */
   at(i: number): string {
-    return this.buf[(this.head + i) & this.mask];
+    return this.items.get(i);
   }
 
   setAt(i: number, v: string): void {
-    const slot = (this.head + i) & this.mask;
-    this.packedBytes += entryBytes(v) - entryBytes(this.buf[slot]);
-    this.buf[slot] = v;
+    this.packedBytes += entryBytes(v) - entryBytes(this.items.get(i));
+    this.items.set(i, v);
     this.refit();
   }
 
   push(end: End, v: string): void {
-    if (this.len === this.buf.length) this.resize(this.buf.length * 2);
-    if (end === 'left') {
-      this.head = (this.head - 1) & this.mask;
-      this.buf[this.head] = v;
-    } else {
-      this.buf[(this.head + this.len) & this.mask] = v;
-    }
-    this.len++;
+    if (end === 'left') this.items.pushFront(v);
+    else this.items.pushBack(v);
     this.packedBytes += entryBytes(v);
     this.refit();
   }
 
   /** Removes and returns the element at one end; undefined when empty. */
   pop(end: End): string | undefined {
-    if (this.len === 0) return undefined;
-    const slot = end === 'left' ? this.head : (this.head + this.len - 1) & this.mask;
-    const v = this.buf[slot];
-    this.buf[slot] = ''; // drop the reference
-    if (end === 'left') this.head = (this.head + 1) & this.mask;
-    this.len--;
+    const v = end === 'left' ? this.items.popFront() : this.items.popBack();
+    if (v === undefined) return undefined;
     this.packedBytes -= entryBytes(v);
-    this.shrinkIfSparse();
     this.refit();
     return v;
   }
 
   /** Inserts so that the new element ends up at index i (0 ≤ i ≤ length), moving the shorter side. */
   insertAt(i: number, v: string): void {
-    if (this.len === this.buf.length) this.resize(this.buf.length * 2);
-    const { buf, mask } = this;
-    if (i < this.len / 2) {
-      this.head = (this.head - 1) & mask;
-      for (let j = 0; j < i; j++) buf[(this.head + j) & mask] = buf[(this.head + j + 1) & mask];
+    const items = this.items;
+    const len = items.length;
+    if (i < len / 2) {
+      items.pushFront(v); // a placeholder: elements 0..i-1 move one step towards the front
+      for (let j = 0; j < i; j++) items.set(j, items.get(j + 1));
     } else {
-      for (let j = this.len; j > i; j--) buf[(this.head + j) & mask] = buf[(this.head + j - 1) & mask];
+      items.pushBack(v); // elements i..len-1 move one step towards the back
+      for (let j = len; j > i; j--) items.set(j, items.get(j - 1));
     }
-    buf[(this.head + i) & mask] = v;
-    this.len++;
+    items.set(i, v);
     this.packedBytes += entryBytes(v);
     this.refit();
   }
 
   /** Calls visit for the elements at indexes start..end (inclusive, within bounds), in order. */
   range(start: number, end: number, visit: (v: string) => void): void {
-    for (let i = start; i <= end; i++) visit(this.buf[(this.head + i) & this.mask]);
+    for (let i = start; i <= end; i++) visit(this.items.get(i));
   }
 
   /** Drops `left` elements from the head and `right` from the tail. */
@@ -136,10 +115,11 @@ export class List implements DataObject {
    * fromTail. Returns how many were removed. O(n): the survivors are compacted in one pass.
    */
   removeMatching(v: string, limit: number, fromTail: boolean): number {
-    const drop = new Uint8Array(this.len);
+    const len = this.items.length;
+    const drop = new Uint8Array(len);
     let removed = 0;
-    for (let k = 0; k < this.len && (limit === 0 || removed < limit); k++) {
-      const i = fromTail ? this.len - 1 - k : k;
+    for (let k = 0; k < len && (limit === 0 || removed < limit); k++) {
+      const i = fromTail ? len - 1 - k : k;
       if (this.at(i) === v) {
         drop[i] = 1;
         removed++;
@@ -147,38 +127,19 @@ export class List implements DataObject {
     }
     if (removed === 0) return 0;
     const kept: string[] = [];
-    for (let i = 0; i < this.len; i++) if (!drop[i]) kept.push(this.at(i));
+    for (let i = 0; i < len; i++) if (!drop[i]) kept.push(this.at(i));
     this.rebuild(kept);
     return removed;
   }
 
   private rebuild(values: string[]): void {
-    let cap = MIN_CAPACITY;
-    while (cap < values.length) cap *= 2;
-    this.buf = new Array<string>(cap).fill('');
-    this.mask = cap - 1;
-    this.head = 0;
-    this.len = values.length;
+    this.items.clear();
     this.packedBytes = LISTPACK_OVERHEAD;
-    for (let i = 0; i < values.length; i++) {
-      this.buf[i] = values[i];
-      this.packedBytes += entryBytes(values[i]);
+    for (const v of values) {
+      this.items.pushBack(v);
+      this.packedBytes += entryBytes(v);
     }
     this.refit();
-  }
-
-  /** Halves the buffer when three quarters are unused, so memory follows the length down. */
-  private shrinkIfSparse(): void {
-    const cap = this.buf.length;
-    if (cap > MIN_CAPACITY && this.len * 4 < cap) this.resize(cap / 2);
-  }
-
-  private resize(cap: number): void {
-    const next = new Array<string>(cap).fill('');
-    for (let i = 0; i < this.len; i++) next[i] = this.buf[(this.head + i) & this.mask];
-    this.buf = next;
-    this.mask = cap - 1;
-    this.head = 0;
   }
 
   private refit(): void {

@@ -129,6 +129,22 @@ describe('search and edit', () => {
     await same('LRANGE', 'l', 0, -1);
   });
 
+  it('a list of several storage blocks (past 4096 elements) behaves the same through every command', async () => {
+    const items = Array.from({ length: 9000 }, (_, i) => `v${i % 700}`);
+    for (let i = 0; i < items.length; i += 1000) {
+      await same('RPUSH', 'big', ...items.slice(i, i + 500));
+      await same('LPUSH', 'big', ...items.slice(i + 500, i + 1000));
+    }
+    await sameAll([
+      ['LLEN', 'big'], ['LINDEX', 'big', 0], ['LINDEX', 'big', 4095], ['LINDEX', 'big', 4096], ['LINDEX', 'big', -4097],
+      ['LSET', 'big', 5000, 'set-here'], ['LINSERT', 'big', 'BEFORE', 'set-here', 'ins-b'], ['LINSERT', 'big', 'AFTER', 'v3', 'ins-a'],
+      ['LPOS', 'big', 'set-here'], ['LRANGE', 'big', 4090, 4110], ['LREM', 'big', 5, 'v7'], ['LREM', 'big', -3, 'v8'],
+      ['LRANGE', 'big', 0, -1],
+      ['LPOP', 'big', 3000], ['RPOP', 'big', 2500], ['LLEN', 'big'], ['LRANGE', 'big', 0, -1],
+      ['LTRIM', 'big', 100, -100], ['LRANGE', 'big', 0, -1], ['LREM', 'big', 0, 'v1'], ['LRANGE', 'big', 0, -1],
+    ]);
+  });
+
   it('LREM with positive, negative and zero counts', async () => {
     for (const count of [0, 1, 2, -1, -2, 100, -100, BIG, SMALL]) {
       await same('DEL', 'l');
