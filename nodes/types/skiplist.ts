@@ -8,7 +8,7 @@
  * (skiplist-store.ts), so a descent is typed-array reads; the ZNode objects carry the member and
  * the level-0 neighbours that range walks, replies and the other modules use (`n.next[0]`, `n.prev`).
  */
-import { LevelStore, MAX_LEVEL, linkAt } from './skiplist-store.js';
+import { LevelStore, MAX_LEVEL, linkAt, type NodeTable } from './skiplist-store.js';
 
 const P = 0.25;
 
@@ -98,9 +98,9 @@ export function compareEntries(a: { score: number; member: string }, b: { score:
 }
 
 /** Whether the node in block f sorts strictly before (score, member). */
-function before(f64: Float64Array, nodes: (ZNode | null)[], f: number, score: number, member: string): boolean {
+function before(f64: Float64Array, nodes: NodeTable<ZNode>, f: number, score: number, member: string): boolean {
   const s = f64[f];
-  return s < score || (s === score && nodes[f]!.member < member);
+  return s < score || (s === score && nodes.get(f)!.member < member);
 }
 
 /**
@@ -126,7 +126,7 @@ export class SkipList {
   }
 
   private nodeAt(w: number): ZNode | null {
-    return w === 0 ? null : this.store.nodes[w];
+    return w === 0 ? null : this.store.nodes.get(w);
   }
 
   private randomLevel(): number {
@@ -186,7 +186,7 @@ export class SkipList {
       i32[u + 1] = skipped + 1;
     }
     for (let i = level; i < this.level; i++) i32[linkAt(update[i], i) + 1]++;
-    const prev = update[0] === 0 ? null : nodes[update[0]];
+    const prev = update[0] === 0 ? null : nodes.get(update[0]);
     const next = this.nodeAt(i32[linkAt(w, 0)]);
     n.prev = prev;
     n.fwd = next;
@@ -287,24 +287,24 @@ export class SkipList {
     for (let i = this.level - 1; i >= 0; i--) {
       let l = linkAt(x, i);
       let f = i32[l];
-      while (f !== 0 && (f64[f] < score || (f64[f] === score && nodes[f]!.member <= member))) {
+      while (f !== 0 && (f64[f] < score || (f64[f] === score && nodes.get(f)!.member <= member))) {
         rank += i32[l + 1];
         x = f;
         l = linkAt(x, i);
         f = i32[l];
         hops++;
       }
-      if (x !== 0 && f64[x] === score && nodes[x]!.member === member) break;
+      if (x !== 0 && f64[x] === score && nodes.get(x)!.member === member) break;
     }
     this.hops += hops;
-    return x !== 0 && f64[x] === score && nodes[x]!.member === member ? rank : 0;
+    return x !== 0 && f64[x] === score && nodes.get(x)!.member === member ? rank : 0;
   }
 
   /** The node at a 1-based rank, or null outside 1..length. */
   byRank(rank: number): ZNode | null {
     if (rank < 1 || rank > this.length) return null;
     const w = this.descendToRank(rank, true);
-    return w === 0 ? null : this.store.nodes[w];
+    return w === 0 ? null : this.store.nodes.get(w);
   }
 
   /**
@@ -370,7 +370,7 @@ export class SkipList {
   lastInScore(r: ScoreRange): ZNode | null {
     const first = this.first;
     if (scoreRangeEmpty(r) || first === null || !scoreLteMax(first.score, r)) return null;
-    const x = this.store.nodes[this.lastScoreBelow(r.max, !r.maxEx)]!;
+    const x = this.store.nodes.get(this.lastScoreBelow(r.max, !r.maxEx))!;
     return scoreGteMin(x.score, r) ? x : null;
   }
 
@@ -383,7 +383,7 @@ export class SkipList {
   lastInLex(r: LexRange): ZNode | null {
     const first = this.first;
     if (lexRangeEmpty(r) || first === null || !lexLteMax(first.member, r)) return null;
-    const x = this.store.nodes[this.lastWhileMember((m) => lexLteMax(m, r))]!;
+    const x = this.store.nodes.get(this.lastWhileMember((m) => lexLteMax(m, r)))!;
     return lexGteMin(x.member, r) ? x : null;
   }
 
@@ -401,7 +401,7 @@ export class SkipList {
     let hops = 0;
     for (let i = this.level - 1; i >= 0; i--) {
       let f = i32[linkAt(x, i)];
-      while (f !== 0 && pred(nodes[f]!.member)) {
+      while (f !== 0 && pred(nodes.get(f)!.member)) {
         x = f;
         f = i32[linkAt(x, i)];
         hops++;
