@@ -73,18 +73,24 @@ async function typeThroughput(targets: Target[]): Promise<Row[]> {
     row.p99.push(r.p99);
     rows.set(key, row);
   };
+  const specs: { name?: string; args: string[] }[] = [
+    ...TYPE_TESTS.split(',').map((test) => ({ args: ['-n', String(REQUESTS), '-r', '100000', '-d', '64', '-t', test] })),
+    { name: 'ZRANGEBYSCORE 1M LIMIT 10', args: ['-n', String(REQUESTS / 2), '-r', String(ZSET_MEMBERS), 'ZRANGEBYSCORE', 'bigzset', '__rand_int__', '+inf', 'LIMIT', '0', '10'] },
+    // redis-benchmark 7.0 has no built-in XADD test: the same command by hand.
+    { name: 'XADD', args: ['-n', String(REQUESTS), '-r', '100000', 'XADD', 'bench-stream', '*', 'field', '__rand_int__'] },
+    // Scripting: a cached one-line script per call (the common rate-limiter / counter shape).
+    { name: 'EVAL (INCR)', args: ['-n', String(REQUESTS), '-r', '100000', 'EVAL', "return redis.call('INCR', KEYS[1])", '1', 'ctr:__rand_int__'] },
+  ];
   for (let round = 0; round < ROUNDS; round++) {
     const order = round % 2 === 0 ? targets : [...targets].reverse();
-    for (const t of order) {
-      for (const r of redisBenchmark(t.port, ['-c', '50', '-n', String(REQUESTS), '-r', '100000', '-d', '64', '-t', TYPE_TESTS])) add(r.test, t.name, r);
-      const zr = redisBenchmark(t.port, ['-c', '50', '-n', String(REQUESTS / 2), '-r', String(ZSET_MEMBERS), 'ZRANGEBYSCORE', 'bigzset', '__rand_int__', '+inf', 'LIMIT', '0', '10']);
-      add('ZRANGEBYSCORE 1M LIMIT 10', t.name, zr[0]);
-      // redis-benchmark 7.0 has no built-in XADD test: the same command by hand.
-      const xr = redisBenchmark(t.port, ['-c', '50', '-n', String(REQUESTS), '-r', '100000', 'XADD', 'bench-stream', '*', 'field', '__rand_int__']);
-      add('XADD', t.name, xr[0]);
-      // Scripting: a cached one-line script per call (the common rate-limiter / counter shape).
-      const er = redisBenchmark(t.port, ['-c', '50', '-n', String(REQUESTS), '-r', '100000', 'EVAL', "return redis.call('INCR', KEYS[1])", '1', 'ctr:__rand_int__']);
-      add('EVAL (INCR)', t.name, er[0]);
+    // Each test on both servers back to back, so a ratio compares runs seconds apart (this
+    // machine's speed drifts by tens of percent within minutes).
+    for (const spec of specs) {
+      for (const t of order) {
+        const [r] = redisBenchmark(t.port, ['-c', '50', ...spec.args]);
+        if (!r) throw new Error(`no result from ${t.name} for ${spec.args.join(' ')}`);
+        add(spec.name ?? r.test, t.name, r);
+      }
     }
     process.stderr.write(`  types round ${round + 1}/${ROUNDS} done\n`);
   }
@@ -131,13 +137,15 @@ async function populate(t: Target): Promise<{ before: number; after: number }> {
 
 function report(rows: Row[], mem: Map<string, { before: number; after: number }> | null): string {
   const lines = [`machine: ${machineLine()}`, `rounds: ${ROUNDS}, requests per round: ${REQUESTS} (×4 with -P 16), 50 clients, -r 100000 -d 64`, ''];
-  lines.push('| test | slotgate ops/s | redis ops/s | ratio | slotgate p50/p99 ms | redis p50/p99 ms |', '|---|---|---|---|---|---|');
+  lines.push('| test | slotgate ops/s | redis ops/s | ratio | paired ratio | slotgate p50/p99 ms | redis p50/p99 ms |', '|---|---|---|---|---|---|---|');
   const tests = [...new Set(rows.map((r) => r.test))];
   for (const test of tests) {
     const s = rows.find((r) => r.test === test && r.target === 'slotgate')!;
     const r = rows.find((x) => x.test === test && x.target === 'redis-server')!;
     const ratio = median(s.rps) / median(r.rps);
-    lines.push(`| ${test} | ${median(s.rps).toFixed(0)} | ${median(r.rps).toFixed(0)} | ${ratio.toFixed(2)}× | ${median(s.p50).toFixed(3)} / ${median(s.p99).toFixed(3)} | ${median(r.p50).toFixed(3)} / ${median(r.p99).toFixed(3)} |`);
+    // Paired: the median of each round's slotgate/redis ratio.
+    const paired = median(s.rps.map((v, i) => v / r.rps[i]));
+    lines.push(`| ${test} | ${median(s.rps).toFixed(0)} | ${median(r.rps).toFixed(0)} | ${ratio.toFixed(2)}× | ${paired.toFixed(2)}× | ${median(s.p50).toFixed(3)} / ${median(s.p99).toFixed(3)} | ${median(r.p50).toFixed(3)} / ${median(r.p99).toFixed(3)} |`);
   }
   if (mem === null) return lines.join('\n');
   const mb = (n: number) => (n / 2 ** 20).toFixed(1);
