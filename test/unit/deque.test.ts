@@ -1,16 +1,6 @@
 import { describe, expect, test } from 'vitest';
 import { Deque } from '../../nodes/types/deque.js';
-
-/** Deterministic pseudo-random numbers (xorshift32), so a failure replays. */
-function rng(seed: number): () => number {
-  let x = seed;
-  return () => {
-    x ^= x << 13;
-    x ^= x >>> 17;
-    x ^= x << 5;
-    return (x >>> 0) / 2 ** 32;
-  };
-}
+import { rng } from '../helpers/rng.js';
 
 function contents<T>(d: Deque<T>): T[] {
   return Array.from({ length: d.length }, (_, i) => d.get(i));

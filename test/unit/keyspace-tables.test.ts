@@ -6,17 +6,7 @@ import { describe, expect, it } from 'vitest';
 import { ChunkedArray } from '../../nodes/keyspace/chunked-array.js';
 import { Dict } from '../../nodes/keyspace/dict.js';
 import { ShardedMap, SPLIT_AT, shardOf } from '../../nodes/keyspace/sharded-map.js';
-
-/** A deterministic pseudo-random sequence (xorshift32). */
-function rng(seed: number): () => number {
-  let x = seed;
-  return () => {
-    x ^= x << 13;
-    x ^= x >>> 17;
-    x ^= x << 5;
-    return (x >>> 0) / 2 ** 32;
-  };
-}
+import { rng } from '../helpers/rng.js';
 
 describe('ShardedMap', () => {
   it('matches a Map under random set/delete/putIfAbsent across the split', () => {

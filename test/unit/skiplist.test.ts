@@ -1,16 +1,6 @@
 import { describe, expect, test } from 'vitest';
 import { ZSet } from '../../nodes/types/zset.js';
-
-/** Deterministic pseudo-random numbers (xorshift32). */
-function rng(seed: number): () => number {
-  let x = seed;
-  return () => {
-    x ^= x << 13;
-    x ^= x >>> 17;
-    x ^= x << 5;
-    return (x >>> 0) / 2 ** 32;
-  };
-}
+import { rng } from '../helpers/rng.js';
 
 describe('sorted set storage past its in-place growth threshold', () => {
   test('200k members added, re-scored and removed keep order, ranks and neighbours', () => {
