@@ -37,6 +37,7 @@ export class PubSubState {
   /** The masters the patterns are subscribed on. */
   private patternAddrs = new Set<string>();
   private retry: NodeJS.Timeout | null = null;
+  private retryDelay = RESUBSCRIBE_DELAY_MS;
   private closed = false;
 
   constructor(private readonly s: Session) {}
@@ -74,24 +75,28 @@ export class PubSubState {
       this.s.localReply().rawBuf(frame);
       this.s.endLocal(this.s.server.pushStats);
     } else if (CONFIRMATIONS.has(kind)) {
+      this.retryDelay = RESUBSCRIBE_DELAY_MS; // the server answers again
       this.expected.get(c)?.shift()?.();
     }
   }
 
   /**
    * A dead server connection: its pending confirmations complete (the client is not left hanging),
-   * and the subscriptions it carried are made again after a pause (on a new master once the table
-   * says so, else on the same server once it is back).
+   * and the subscriptions it carried are made again after a pause, 0.5 s doubling to 5 s while the
+   * server stays away (on a new master once the table says so, else on the same server once back).
    */
   private onClose(c: BackendConn): void {
     const waiting = this.expected.get(c) ?? [];
     this.expected.delete(c);
     for (const w of waiting) w();
     if (this.closed || this.retry !== null) return;
+    // Backs off while the server stays down (every subscribed session retries on its own).
+    const delay = this.retryDelay;
+    this.retryDelay = Math.min(RESUBSCRIBE_MAX_DELAY_MS, delay * 2);
     this.retry = setTimeout(() => {
       this.retry = null;
       if (!this.closed && !this.s.closed) this.reconcile();
-    }, RESUBSCRIBE_DELAY_MS);
+    }, delay);
     this.retry.unref();
   }
 
@@ -149,6 +154,7 @@ export class PubSubState {
 }
 
 const RESUBSCRIBE_DELAY_MS = 500;
+const RESUBSCRIBE_MAX_DELAY_MS = 5000;
 const noop = (): void => {};
 
 const CONFIRMATIONS = new Set(['subscribe', 'psubscribe', 'ssubscribe', 'unsubscribe', 'punsubscribe', 'sunsubscribe']);
