@@ -11,6 +11,7 @@ import { ConfigError } from '../lib/config/redis-conf.js';
 import { dirParam, PERSISTENCE_PARAMS } from './persistence/config-params.js';
 
 const INT_MAX = 2147483647;
+const INT_MIN = -2147483648;
 const LLONG_MAX = Number.MAX_SAFE_INTEGER;
 
 /** In Redis's order: its error text lists them this way. */
@@ -98,6 +99,18 @@ export const NODE_PARAMS: Param[] = [
   intParam('sync-replicas', 0, 0, INT_MAX),
   intParam('sync-replicas-timeout', 1000, 1, INT_MAX),
   intParam('latency-tracking', 0, 0, 1),
+  // Compact-encoding limits (nodes/types/encoding-limits.ts), with Redis 7.0's ziplist-era aliases.
+  intParam('hash-max-listpack-entries', 512, 0, LLONG_MAX, true, ['hash-max-ziplist-entries']),
+  memoryParam('hash-max-listpack-value', 64, 0, LLONG_MAX, true, ['hash-max-ziplist-value']),
+  intParam('zset-max-listpack-entries', 128, 0, LLONG_MAX, true, ['zset-max-ziplist-entries']),
+  memoryParam('zset-max-listpack-value', 64, 0, LLONG_MAX, true, ['zset-max-ziplist-value']),
+  intParam('set-max-intset-entries', 512, 0, LLONG_MAX),
+  intParam('list-max-listpack-size', -2, INT_MIN, INT_MAX, true, ['list-max-ziplist-size']),
+  // Accepted for redis.conf compatibility: lists are never compressed here.
+  intParam('list-compress-depth', 0, 0, INT_MAX),
+  memoryParam('stream-node-max-bytes', 4096, 0, LLONG_MAX),
+  intParam('stream-node-max-entries', 100, 0, LLONG_MAX),
+  memoryParam('hll-sparse-max-bytes', 3000, 0, LLONG_MAX),
   // As in Redis 7: DEBUG is off unless enabled (yes) or allowed from loopback clients (local).
   enumParam('enable-debug-command', 'no', ['no', 'yes', 'local'], false),
 ];

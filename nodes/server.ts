@@ -31,6 +31,7 @@ import { Persistence } from './persistence/manager.js';
 import { Propagation } from './replication/propagate.js';
 import { Replication } from './replication/replication.js';
 import type { ReplGate } from './replication/gate.js';
+import { encodingLimits, ENCODING_PARAMS } from './types/encoding-limits.js';
 
 export const VERSION = '7.0.15';
 export const SLOTGATE_VERSION = '0.1.0';
@@ -126,6 +127,10 @@ export class NodeServer extends EventEmitter {
     this.outputLimits = parseOutputLimits(config.get<string[]>('client-output-buffer-limit'));
     config.onChange('client-output-buffer-limit', (v) => (this.outputLimits = parseOutputLimits(v as string[])));
     config.onChange('hz', () => this.startCron());
+    for (const [param, key] of Object.entries(ENCODING_PARAMS)) {
+      encodingLimits[key] = config.get<number>(param);
+      config.onChange(param, (v) => (encodingLimits[key] = v as number));
+    }
     this.evictor = new Evictor(this);
     this.replication = new Replication(this);
     this.slowlogThreshold = config.get<number>('slowlog-log-slower-than');

@@ -40,9 +40,9 @@ export function intParam(name: string, def: number, min: number, max: number, mu
   };
 }
 
-export function memoryParam(name: string, def: number, min: number, max: number, mutable = true): Param<number> {
+export function memoryParam(name: string, def: number, min: number, max: number, mutable = true, aliases?: string[]): Param<number> {
   return {
-    name, default: def, mutable,
+    name, aliases, default: def, mutable,
     parse: ([v]) => {
       const n = parseMemory(v ?? '');
       if (Number.isNaN(n)) return { error: 'argument must be a memory value' };

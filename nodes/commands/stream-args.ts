@@ -7,7 +7,7 @@ import type { Client } from '../client.js';
 import { StreamObject, type TrimArgs } from '../types/stream.js';
 import type { ConsumerGroup } from '../types/stream-group.js';
 import { decrId, formatId, incrId, parseStreamId, type ParsedId, type StreamId } from '../types/stream-id.js';
-import { STREAM_NODE_MAX_ENTRIES } from '../types/stream-node.js';
+import { encodingLimits } from '../types/encoding-limits.js';
 import { parseInt64 } from './args.js';
 import { readTyped, writeTyped } from './lookup.js';
 
@@ -120,7 +120,7 @@ export function parseAddTrimArgs(c: Client, argv: string[], xadd: boolean): AddT
   if (limit > 0 && out.trim === null) return fail(c, Err.streamLimitWithoutStrategy);
   if (!xadd && out.trim === null) return fail(c, Err.xtrimWithoutStrategy);
   if (limit >= 0 && !approx) return fail(c, Err.streamLimitWithoutApprox);
-  if (out.trim !== null) out.trim.limit = limit >= 0 ? limit : approx ? 100 * STREAM_NODE_MAX_ENTRIES : 0;
+  if (out.trim !== null) out.trim.limit = limit >= 0 ? limit : approx ? 100 * encodingLimits.streamNodeMaxEntries : 0;
   return out;
 }
 

@@ -9,10 +9,8 @@
  */
 import { Dict } from '../keyspace/dict.js';
 import type { DataObject } from '../keyspace/types.js';
+import { encodingLimits } from './encoding-limits.js';
 
-/** Redis 7.0's built-in hash-max-listpack-entries and -value (the sample redis.conf sets 128 entries). */
-export const HASH_MAX_LISTPACK_ENTRIES = 512;
-export const HASH_MAX_LISTPACK_VALUE = 64;
 
 /** Rough per-field overhead of a dict entry + two sds headers, for MEMORY USAGE. */
 const HASHTABLE_ENTRY_BYTES = 40;
@@ -56,7 +54,7 @@ export class Hash implements DataObject {
 
   /** Sets a field; true when it was created (not overwritten). Converts as Redis's hashTypeSet. */
   set(field: string, value: string): boolean {
-    if (this.small && (field.length > HASH_MAX_LISTPACK_VALUE || value.length > HASH_MAX_LISTPACK_VALUE)) {
+    if (this.small && (field.length > encodingLimits.hashMaxListpackValue || value.length > encodingLimits.hashMaxListpackValue)) {
       this.toHashtable();
     }
     const old = this.get(field);
@@ -64,7 +62,7 @@ export class Hash implements DataObject {
     if (this.small) {
       this.small.set(field, value);
       this.ordered = null;
-      if (this.small.size > HASH_MAX_LISTPACK_ENTRIES) this.toHashtable();
+      if (this.small.size > encodingLimits.hashMaxListpackEntries) this.toHashtable();
     } else {
       this.big!.set(field, value);
     }

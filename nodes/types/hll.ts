@@ -7,6 +7,7 @@
  * the same register histogram gives the same PFCOUNT.
  */
 import { hash64, murmurHash64A } from './murmur64.js';
+import { encodingLimits } from './encoding-limits.js';
 
 const HLL_P = 14;
 const HLL_Q = 64 - HLL_P;
@@ -19,7 +20,6 @@ const DENSE_SIZE = HDR + ((HLL_REGISTERS * HLL_BITS + 7) >> 3);
 const DENSE = 0;
 const SPARSE = 1;
 /** hll-sparse-max-bytes default. */
-const SPARSE_MAX_BYTES = 3000;
 const SPARSE_VAL_MAX_VALUE = 32;
 const SPARSE_VAL_MAX_LEN = 4;
 const SPARSE_ZERO_MAX_LEN = 64;
@@ -249,7 +249,7 @@ export class Hll {
     // Step 3: split the opcode into up to three (worst case XZERO-VAL-XZERO) and splice them in.
     const seq = splitOpcode(op, first, first + span - 1, index, count);
     const deltalen = seq.length - (isXzero(op) ? 2 : 1);
-    if (deltalen > 0 && this.len + deltalen > SPARSE_MAX_BYTES) return this.promote(index, count);
+    if (deltalen > 0 && this.len + deltalen > encodingLimits.hllSparseMaxBytes) return this.promote(index, count);
     if (deltalen !== 0 && next !== -1) b.copyWithin(next + deltalen, next, end);
     this.len += deltalen;
     end += deltalen;

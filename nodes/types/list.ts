@@ -12,9 +12,19 @@
 import type { DataObject } from '../keyspace/types.js';
 import { parseInt64 } from '../commands/args.js';
 import { Deque } from './deque.js';
+import { encodingLimits } from './encoding-limits.js';
 
-/** list-max-listpack-size -2: at most 8 KB of listpack. */
-const LISTPACK_MAX_BYTES = 8192;
+/** A node's limit under list-max-listpack-size: > 0 entries, -1..-5 (and below) 4..64 KB. */
+function nodeMaxBytes(): number {
+  const size = encodingLimits.listMaxListpackSize;
+  return size > 0 ? Infinity : 4096 << Math.min(4, -size - 1);
+}
+
+/** Whether a list of `count` elements taking `bytes` packed fits one listpack node. */
+function fitsNode(bytes: number, count: number): boolean {
+  const size = encodingLimits.listMaxListpackSize;
+  return size > 0 ? count <= size : bytes <= nodeMaxBytes();
+}
 /** A listpack's 6-byte header and its end byte. */
 const LISTPACK_OVERHEAD = 7;
 /** Per-node cost of a quicklist (node struct + listpack header), for MEMORY USAGE. */
@@ -44,7 +54,8 @@ export class List implements DataObject {
 
   memoryUsage(): number {
     const body = this.packedBytes - LISTPACK_OVERHEAD;
-    const nodes = this.packed ? 1 : Math.ceil(this.packedBytes / LISTPACK_MAX_BYTES);
+    const perNode = nodeMaxBytes();
+    const nodes = this.packed || perNode === Infinity ? 1 : Math.ceil(this.packedBytes / perNode);
     return 16 + body + nodes * QUICKLIST_NODE_BYTES;
   }
 
@@ -143,9 +154,11 @@ export class List implements DataObject {
   }
 
   private refit(): void {
+    // Redis 7.2 converts back only at half the limit, so a list does not flip-flop at the boundary.
+    const len = this.items.length;
     if (this.packed) {
-      if (this.packedBytes > LISTPACK_MAX_BYTES) this.packed = false;
-    } else if (this.packedBytes <= LISTPACK_MAX_BYTES / 2) {
+      if (!fitsNode(this.packedBytes, len)) this.packed = false;
+    } else if (fitsNode(this.packedBytes * 2, len * 2)) {
       this.packed = true;
     }
   }

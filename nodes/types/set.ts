@@ -11,9 +11,9 @@
 import { parseInt64 } from '../commands/args.js';
 import { Dict } from '../keyspace/dict.js';
 import type { DataObject } from '../keyspace/types.js';
+import { encodingLimits } from './encoding-limits.js';
 
 /** Redis's set-max-intset-entries default. */
-export const SET_MAX_INTSET_ENTRIES = 512;
 
 /** Rough per-member overheads, for MEMORY USAGE: intset slot vs. dict entry + sds header. */
 const INTSET_ENTRY_BYTES = 8;
@@ -56,7 +56,7 @@ export class SetObject implements DataObject {
   /** Adds a member; false when it was already there. */
   add(member: string): boolean {
     if (this.dict.has(member)) return false;
-    if (this.intset && (this.dict.size >= SET_MAX_INTSET_ENTRIES || parseInt64(member) === null)) {
+    if (this.intset && (this.dict.size >= encodingLimits.setMaxIntsetEntries || parseInt64(member) === null)) {
       this.intset = false;
     }
     this.dict.set(member, null);

@@ -5,10 +5,9 @@
  * `bytes` tracks the listpack's encoded size, which decides when Redis starts a new node.
  */
 import { idMs, idSeq, type StreamId } from './stream-id.js';
+import { encodingLimits } from './encoding-limits.js';
 
 /** Redis's stream-node-max-bytes and stream-node-max-entries defaults. */
-export const STREAM_NODE_MAX_BYTES = 4096;
-export const STREAM_NODE_MAX_ENTRIES = 100;
 
 const INT_RE = /^(0|-?[1-9][0-9]*)$/;
 const LP_HEADER_AND_END = 7;
@@ -75,7 +74,8 @@ export class StreamNode {
 
   /** Whether Redis would open a new node rather than append `fieldBytes` more bytes here. */
   full(fieldBytes: number): boolean {
-    return this.bytes + fieldBytes >= STREAM_NODE_MAX_BYTES || this.live + this.dead >= STREAM_NODE_MAX_ENTRIES;
+    const { streamNodeMaxBytes, streamNodeMaxEntries } = encodingLimits;
+    return (streamNodeMaxBytes > 0 && this.bytes + fieldBytes >= streamNodeMaxBytes) || (streamNodeMaxEntries > 0 && this.live + this.dead >= streamNodeMaxEntries);
   }
 
   append(id: StreamId, fv: string[]): void {

@@ -11,9 +11,8 @@
 import { Dict } from '../keyspace/dict.js';
 import type { DataObject } from '../keyspace/types.js';
 import { SkipList, type ZNode } from './skiplist.js';
+import { encodingLimits } from './encoding-limits.js';
 
-export const LISTPACK_MAX_ENTRIES = 128;
-export const LISTPACK_MAX_VALUE = 64;
 
 /** ZADD's flags (zsetAdd's in_flags). */
 export interface AddFlags {
@@ -137,5 +136,5 @@ export class ZSet implements DataObject {
 }
 
 function fitsListpack(count: number, memberLen: number): boolean {
-  return count <= LISTPACK_MAX_ENTRIES && memberLen <= LISTPACK_MAX_VALUE;
+  return count <= encodingLimits.zsetMaxListpackEntries && memberLen <= encodingLimits.zsetMaxListpackValue;
 }

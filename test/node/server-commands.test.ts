@@ -53,6 +53,70 @@ describe('same replies as redis-server 7', () => {
   });
 });
 
+describe('compact-encoding limits (hash/zset/set/list/stream/hll) behave as in redis-server 7', () => {
+  const DEFAULTS: [string, string][] = [
+    ['hash-max-listpack-entries', '512'], ['hash-max-listpack-value', '64'], ['zset-max-listpack-entries', '128'],
+    ['zset-max-listpack-value', '64'], ['set-max-intset-entries', '512'], ['list-max-listpack-size', '-2'],
+    ['stream-node-max-bytes', '4096'], ['stream-node-max-entries', '100'], ['hll-sparse-max-bytes', '3000'],
+  ];
+  const bothSame = async (...args: (string | number)[]) => {
+    const { ours, ref } = await d.both(...args);
+    expect(ours, args.join(' ')).toEqual(ref);
+    return ours;
+  };
+
+  test('CONFIG GET/SET under both names, and the encodings they decide', async () => {
+    try {
+      for (const [name] of DEFAULTS) await bothSame('CONFIG', 'GET', name);
+      for (const alias of ['hash-max-ziplist-entries', 'zset-max-ziplist-value', 'list-max-ziplist-size']) await bothSame('CONFIG', 'GET', alias);
+      await bothSame('CONFIG', 'SET', 'hash-max-listpack-entries', 'x');
+      await bothSame('CONFIG', 'SET', 'hash-max-ziplist-entries', '2');
+      await bothSame('CONFIG', 'GET', 'hash-max-listpack-entries');
+      await bothSame('CONFIG', 'SET', 'zset-max-listpack-value', '4');
+      await bothSame('CONFIG', 'SET', 'set-max-intset-entries', '2');
+      await bothSame('CONFIG', 'SET', 'hll-sparse-max-bytes', '40');
+      await bothSame('DEL', 'enc:h', 'enc:h2', 'enc:z', 'enc:z2', 'enc:s', 'enc:s2', 'enc:hll');
+      await bothSame('HSET', 'enc:h', 'a', '1', 'b', '2');
+      await bothSame('OBJECT', 'ENCODING', 'enc:h');
+      await bothSame('HSET', 'enc:h2', 'a', '1', 'b', '2', 'c', '3');
+      await bothSame('OBJECT', 'ENCODING', 'enc:h2');
+      await bothSame('ZADD', 'enc:z', '1', 'abcd');
+      await bothSame('OBJECT', 'ENCODING', 'enc:z');
+      await bothSame('ZADD', 'enc:z2', '1', 'abcde');
+      await bothSame('OBJECT', 'ENCODING', 'enc:z2');
+      await bothSame('SADD', 'enc:s', '1', '2');
+      await bothSame('OBJECT', 'ENCODING', 'enc:s');
+      await bothSame('SADD', 'enc:s2', '1', '2', '3');
+      await bothSame('OBJECT', 'ENCODING', 'enc:s2');
+      // Past hll-sparse-max-bytes the HyperLogLog turns dense: the same bytes on both servers.
+      await bothSame('PFADD', 'enc:hll', ...Array.from({ length: 40 }, (_, i) => `e${i}`));
+      await bothSame('GET', 'enc:hll');
+    } finally {
+      for (const [name, value] of DEFAULTS) await bothSame('CONFIG', 'SET', name, value);
+    }
+  });
+
+  test('list-max-listpack-size (Redis 7.2 encoding names, which 7.0 does not report): entries or node bytes', async () => {
+    const c = await RawClient.connect(node.port);
+    try {
+      await c.call('CONFIG', 'SET', 'list-max-ziplist-size', '3');
+      await c.call('RPUSH', 'enc:l', 'a', 'b', 'c');
+      expect(await c.call('OBJECT', 'ENCODING', 'enc:l')).toBe('listpack');
+      await c.call('RPUSH', 'enc:l', 'd');
+      expect(await c.call('OBJECT', 'ENCODING', 'enc:l')).toBe('quicklist');
+      await c.call('CONFIG', 'SET', 'list-max-listpack-size', '-1');
+      await c.call('RPUSH', 'enc:l2', 'x'.repeat(3000));
+      expect(await c.call('OBJECT', 'ENCODING', 'enc:l2')).toBe('listpack');
+      await c.call('RPUSH', 'enc:l2', 'x'.repeat(3000));
+      expect(await c.call('OBJECT', 'ENCODING', 'enc:l2')).toBe('quicklist');
+    } finally {
+      await c.call('CONFIG', 'SET', 'list-max-listpack-size', '-2');
+      await c.call('DEL', 'enc:l', 'enc:l2');
+      c.close();
+    }
+  });
+});
+
 test('CONFIG GET with several patterns returns each match once (order is unspecified)', async () => {
   const pairs = async (r: unknown) => {
     const a = r as string[];
