@@ -29,24 +29,22 @@ export function splitCommand(s: Session, cmd: ProxyCommand, argv: string[], raw:
   const server = s.server;
   const table = server.table;
   if (table === null) return s.fail(cmd, Err.clusterDown);
-  // Parts by target (group, or slot for cluster-mode nodes): a handful, so a linear search beats a
-  // Map, and the master is looked up once per part, not once per key.
+  // Parts by target (group, or slot for cluster-mode nodes): usually a handful, found by a linear
+  // search (cheaper than a Map for few), with a Map once there are many (keys over many slots);
+  // the master is looked up once per part, not once per key.
   const parts: Part[] = [];
+  let index: Map<number, Part> | null = null;
   const bySlot = table.splitBy === 'slot';
   for (let i = 1; i < argv.length; i += step) {
     const slot = keySlot(argv[i]);
     const target = bySlot ? slot : table.slotGroup[slot];
-    let part: Part | undefined;
-    for (let p = 0; p < parts.length; p++) {
-      if (parts[p].target === target) {
-        part = parts[p];
-        break;
-      }
-    }
+    let part = index !== null ? index.get(target) : findPart(parts, target);
     if (part === undefined) {
       const addr = server.masterOf(slot);
       if (addr === null) return s.fail(cmd, Err.clusterDown);
       parts.push((part = { target, addr, slot, keys: [] }));
+      if (index !== null) index.set(target, part);
+      else if (parts.length === LINEAR_PARTS) index = new Map(parts.map((p) => [p.target, p]));
     }
     part.keys.push(i);
   }
@@ -61,6 +59,14 @@ export function splitCommand(s: Session, cmd: ProxyCommand, argv: string[], raw:
   const merged = new Merged(s, cmd, argv, parts);
   s.enqueue(merged);
   merged.send();
+}
+
+/** Parts searched linearly up to this many; a Map from then on. */
+const LINEAR_PARTS = 8;
+
+function findPart(parts: Part[], target: number): Part | undefined {
+  for (let p = 0; p < parts.length; p++) if (parts[p].target === target) return parts[p];
+  return undefined;
 }
 
 /** The client's reply slot for a split command; completes when every part has answered. */

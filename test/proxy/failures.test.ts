@@ -216,6 +216,12 @@ describe('stale tables', () => {
     // Split commands over cluster nodes go per slot and follow MOVED per part.
     await r.mset(`${onA}1`, 'x', `${onB}1`, 'y');
     expect(await r.mget(`${onA}1`, `${onB}1`, `${onA}2`)).toEqual(['x', 'y', null]);
+    // Many slots in one request (one part each): the parts are indexed by a Map past a few.
+    const many = Array.from({ length: 40 }, (_, i) => `many:${i}`);
+    expect(new Set(many.map(keySlot)).size).toBeGreaterThan(30);
+    await r.mset(...many.flatMap((k, i) => (i % 4 === 0 ? [] : [k, `v${i}`])));
+    expect(await r.mget(...many)).toEqual(many.map((_, i) => (i % 4 === 0 ? null : `v${i}`)));
+    expect(await r.del(...many)).toBe(30);
     const direct = new Redis({ port: b.port });
     expect(await direct.get(key)).toBe('v');
     direct.disconnect();
