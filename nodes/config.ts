@@ -3,7 +3,7 @@
  * `sync-replicas`). Later issues read persistence, replication and cluster settings from here.
  */
 import {
-  boolParam, enumParam, intParam, listParam, memoryParam, stringParam, type Param,
+  boolParam, enumParam, intParam, listParam, LLONG_MAX, memoryParam, stringParam, type Param,
 } from '../lib/config/params.js';
 import { ConfigRegistry } from '../lib/config/registry.js';
 import type { Directive } from '../lib/config/redis-conf.js';
@@ -12,7 +12,6 @@ import { dirParam, PERSISTENCE_PARAMS } from './persistence/config-params.js';
 
 const INT_MAX = 2147483647;
 const INT_MIN = -2147483648;
-const LLONG_MAX = Number.MAX_SAFE_INTEGER;
 
 /** In Redis's order: its error text lists them this way. */
 const POLICIES = [

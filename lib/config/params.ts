@@ -7,6 +7,20 @@ import { parseMemory, parseYesNo } from './units.js';
 
 export type ParamValue = string | number | boolean | string[];
 
+/**
+ * The bound Redis gives its long long / size_t parameters. Values stay JS numbers, so the usable
+ * range stops at 2^53; errors still quote Redis's bound, as its clients and tests expect.
+ */
+export const LLONG_MAX = Number.MAX_SAFE_INTEGER;
+
+function bound(n: number): string {
+  return n === LLONG_MAX ? '9223372036854775807' : String(n);
+}
+
+function rangeError(min: number, max: number): { error: string } {
+  return { error: `argument must be between ${bound(min)} and ${bound(max)} inclusive` };
+}
+
 export interface Param<T extends ParamValue = ParamValue> {
   name: string;
   aliases?: string[];
@@ -33,7 +47,7 @@ export function intParam(name: string, def: number, min: number, max: number, mu
     parse: ([v]) => {
       const n = Number(v);
       if (v === undefined || v === '' || !Number.isInteger(n)) return { error: 'argument couldn\'t be parsed into an integer' };
-      if (n < min || n > max) return { error: `argument must be between ${min} and ${max} inclusive` };
+      if (n < min || n > max) return rangeError(min, max);
       return n;
     },
     format: (v) => String(v),
@@ -45,8 +59,9 @@ export function memoryParam(name: string, def: number, min: number, max: number,
     name, aliases, default: def, mutable,
     parse: ([v]) => {
       const n = parseMemory(v ?? '');
-      if (Number.isNaN(n)) return { error: 'argument must be a memory value' };
-      if (n < min || n > max) return { error: `argument must be between ${min} and ${max} inclusive` };
+      // Redis parses memory values as unsigned: a minus sign is not a memory value at all.
+      if (Number.isNaN(n) || (n < 0 && min >= 0)) return { error: 'argument must be a memory value' };
+      if (n < min || n > max) return rangeError(min, max);
       return n;
     },
     format: (v) => String(v),

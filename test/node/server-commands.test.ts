@@ -33,6 +33,8 @@ const same: (string | number)[][] = [
   ['CONFIG', 'SET', 'daemonize', 'yes'], ['CONFIG', 'SET', 'hz', '0'], ['CONFIG', 'GET', 'hz'], ['CONFIG', 'SET', 'hz', '10'], ['CONFIG', 'SET', 'maxmemory-policy', 'bogus'],
   ['CONFIG', 'SET', 'maxmemory', '100mb'], ['CONFIG', 'GET', 'maxmemory'], ['CONFIG', 'SET', 'maxmemory', '0'],
   ['CONFIG', 'SET', 'hz', '10', 'hz', '11'],
+  ['CONFIG', 'SET', 'maxmemory', '-1'], ['CONFIG', 'SET', 'slowlog-max-len', '-5'], ['CONFIG', 'SET', 'hash-max-listpack-value', '-1'],
+  ['CONFIG', 'SET', 'stream-node-max-entries', '-1'], ['CONFIG', 'SET', 'list-max-listpack-size', '99999999999'],
   ['COMMAND', 'INFO', 'ping', 'echo', 'nosuchcmd'], ['COMMAND', 'INFO', 'config|get'],
   ['COMMAND', 'DOCS', 'echo'], ['COMMAND', 'DOCS', 'hello'], ['COMMAND', 'DOCS', 'config|set'],
   ['COMMAND', 'GETKEYS', 'set', 'a', 'b'], ['COMMAND', 'GETKEYS', 'mset', 'a', '1', 'b', '2'],
