@@ -78,18 +78,16 @@ describe('compact-encoding limits (hash/zset/set/list/stream/hll) behave as in r
       await bothSame('CONFIG', 'SET', 'set-max-intset-entries', '2');
       await bothSame('CONFIG', 'SET', 'hll-sparse-max-bytes', '40');
       await bothSame('DEL', 'enc:h', 'enc:h2', 'enc:z', 'enc:z2', 'enc:s', 'enc:s2', 'enc:hll');
-      await bothSame('HSET', 'enc:h', 'a', '1', 'b', '2');
-      await bothSame('OBJECT', 'ENCODING', 'enc:h');
-      await bothSame('HSET', 'enc:h2', 'a', '1', 'b', '2', 'c', '3');
-      await bothSame('OBJECT', 'ENCODING', 'enc:h2');
-      await bothSame('ZADD', 'enc:z', '1', 'abcd');
-      await bothSame('OBJECT', 'ENCODING', 'enc:z');
-      await bothSame('ZADD', 'enc:z2', '1', 'abcde');
-      await bothSame('OBJECT', 'ENCODING', 'enc:z2');
-      await bothSame('SADD', 'enc:s', '1', '2');
-      await bothSame('OBJECT', 'ENCODING', 'enc:s');
-      await bothSame('SADD', 'enc:s2', '1', '2', '3');
-      await bothSame('OBJECT', 'ENCODING', 'enc:s2');
+      // Each write, then the encoding it leaves: at the limit, and one past it.
+      const writes = [
+        ['HSET', 'enc:h', 'a', '1', 'b', '2'], ['HSET', 'enc:h2', 'a', '1', 'b', '2', 'c', '3'],
+        ['ZADD', 'enc:z', '1', 'abcd'], ['ZADD', 'enc:z2', '1', 'abcde'],
+        ['SADD', 'enc:s', '1', '2'], ['SADD', 'enc:s2', '1', '2', '3'],
+      ];
+      for (const w of writes) {
+        await bothSame(...w);
+        await bothSame('OBJECT', 'ENCODING', w[1]);
+      }
       // Past hll-sparse-max-bytes the HyperLogLog turns dense: the same bytes on both servers.
       await bothSame('PFADD', 'enc:hll', ...Array.from({ length: 40 }, (_, i) => `e${i}`));
       await bothSame('GET', 'enc:hll');
