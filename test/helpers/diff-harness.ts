@@ -19,6 +19,8 @@ export interface Harness {
   d: Differ;
   /** Same reply from both servers (decoded); returns it. */
   same(...args: Arg[]): Promise<Reply>;
+  /** `same` for each command in turn. */
+  sameAll(cmds: Arg[][]): Promise<void>;
   /** Same reply, bulk strings compared as bytes. */
   sameBin(...args: Arg[]): Promise<Reply>;
   /** Same reply once top-level arrays are sorted (replies whose order Redis leaves to its hash). */
@@ -55,6 +57,9 @@ export function useDifferential(nodeArgs: string[] = []): Harness {
     const { ours, ref } = await h.d.both(...args);
     expect(ours, args.join(' ')).toEqual(ref);
     return ref;
+  };
+  h.sameAll = async (cmds) => {
+    for (const cmd of cmds) await h.same(...cmd);
   };
   h.sameBin = async (...args) => {
     const [ours, ref] = await Promise.all([oursBin.call(...args), refBin.call(...args)]);

@@ -26,12 +26,8 @@ beforeAll(() => {
   ({ node, redis, d } = h);
 });
 
-/** Sends one command to both servers and expects the same reply; returns it. */
-const same = (...args: Arg[]): Promise<Reply> => h.same(...args);
-
-async function sameAll(cmds: Arg[][]): Promise<void> {
-  for (const cmd of cmds) await same(...cmd);
-}
+/** `same`: one command to both servers, the same reply expected (returned); `sameAll`: several. */
+const { same, sameAll } = h;
 
 const sameBytes = (cmds: Arg[][], resp3 = true): Promise<string> => h.sameBytes(cmds, resp3);
 
