@@ -6,6 +6,7 @@ import { afterAll, beforeAll, beforeEach, describe, expect, test } from 'vitest'
 import Redis from 'ioredis';
 import { startNode, type InProcessNode } from '../helpers/node.js';
 import { startStaticProxy, type InProcessProxy } from '../helpers/proxy.js';
+import { waitUntil } from '../helpers/guarded-process.js';
 import { RawClient, RespError } from '../helpers/raw-client.js';
 import { keySlot } from '../../lib/slot/index.js';
 import { staticTable } from '../../proxy/route-table.js';
@@ -191,7 +192,7 @@ describe('pub/sub across proxies', () => {
     expect(((await pub.pubsub('CHANNELS')) as string[]).sort()).toEqual(['news', 'sport']);
     expect(await pub.pubsub('NUMSUB', 'news', 'sport', 'none')).toEqual(['news', 1, 'sport', 1, 'none', 0]);
     expect(await pub.pubsub('NUMPAT')).toBe(1);
-    await waitFor(() => got.length === 4);
+    await waitUntil(() => got.length === 4, 5000, 'the published messages', 5);
     expect(got.sort()).toEqual(['n*|news:hello', 'n*|nothing-here:x', 'news:hello', 'sport:goal']);
     expect(await sub.punsubscribe('n*')).toBe(2);
     // ioredis resolves a bare UNSUBSCRIBE when the count reaches 0 (as with one Redis).
@@ -219,7 +220,7 @@ describe('pub/sub across proxies', () => {
     sub.on('smessage', (ch: string, msg: string) => got.push(`${ch}:${msg}`));
     await sub.ssubscribe('{s}a');
     expect(await client().spublish('{s}a', 'm1')).toBe(1);
-    await waitFor(() => got.length === 1);
+    await waitUntil(() => got.length === 1, 5000, 'the published messages', 5);
     expect(got).toEqual(['{s}a:m1']);
   });
 
@@ -232,9 +233,9 @@ describe('pub/sub across proxies', () => {
     const numsub = async () => ((await owner.pubsub('NUMSUB', 'drop')) as [string, number])[1];
     expect(await numsub()).toBe(1);
     expect(await owner.client('KILL', 'TYPE', 'pubsub')).toBeGreaterThan(0);
-    await waitForAsync(async () => (await numsub()) === 1, 10_000);
+    await waitUntil(async () => (await numsub()) === 1, 10_000, 'the subscription made again', 5);
     expect(await client(p1.port).publish('drop', 'again')).toBe(1);
-    await waitFor(() => got.length === 1);
+    await waitUntil(() => got.length === 1, 5000, 'the published messages', 5);
     expect(got).toEqual(['drop:again']);
     expect(await sub.unsubscribe('drop')).toBe(0);
   });
@@ -265,23 +266,23 @@ describe('pub/sub across proxies', () => {
       const at = (port: number) => direct.get(port) ?? direct.set(port, client(port)).get(port)!;
       const numsub = async (port: number, ch: string) => ((await at(port).pubsub('NUMSUB', ch)) as [string, number])[1];
       const shardsub = async (port: number, ch: string) => ((await at(port).pubsub('SHARDNUMSUB', ch)) as [string, number])[1];
-      await waitForAsync(async () => (await numsub(portOf(ownerAfter('news')), 'news')) === 1);
-      await waitForAsync(async () => (await shardsub(portOf(ownerAfter('snews')), 'snews')) === 1);
-      await waitForAsync(async () => (await at(spare.port).pubsub('NUMPAT')) === 1);
+      await waitUntil(async () => (await numsub(portOf(ownerAfter('news')), 'news')) === 1, 5000, 'subscriptions where the table puts them', 5);
+      await waitUntil(async () => (await shardsub(portOf(ownerAfter('snews')), 'snews')) === 1, 5000, 'subscriptions where the table puts them', 5);
+      await waitUntil(async () => (await at(spare.port).pubsub('NUMPAT')) === 1, 5000, 'subscriptions where the table puts them', 5);
       // Nothing of ours is left where the channels and the old master were.
-      await waitForAsync(async () => (await numsub(nodes[ownerBefore('news') - 1].port, 'news')) === 0);
-      await waitForAsync(async () => (await shardsub(nodes[ownerBefore('snews') - 1].port, 'snews')) === 0);
-      await waitForAsync(async () => (await at(nodes[2].port).pubsub('NUMPAT')) === 0);
+      await waitUntil(async () => (await numsub(nodes[ownerBefore('news') - 1].port, 'news')) === 0, 5000, 'nothing left where the channels were', 5);
+      await waitUntil(async () => (await shardsub(nodes[ownerBefore('snews') - 1].port, 'snews')) === 0, 5000, 'nothing left where the channels were', 5);
+      await waitUntil(async () => (await at(nodes[2].port).pubsub('NUMPAT')) === 0, 5000, 'nothing left where the channels were', 5);
       expect(await client(p1.port).publish('news', 'moved')).toBe(1);
       expect(await client(p1.port).spublish('snews', 'moved too')).toBe(1);
       expect(await at(spare.port).publish('xyz', 'after failover')).toBe(1);
-      await waitFor(() => got.length === 3);
+      await waitUntil(() => got.length === 3, 5000, 'the published messages', 5);
       expect(got.sort()).toEqual(['news:moved', 's snews:moved too', 'x*|xyz:after failover']);
       // Named: ioredis leaves a bare UNSUBSCRIBE pending while a pattern remains (as against one Redis).
       expect(await sub.unsubscribe('news')).toBe(1);
       expect(await sub.sunsubscribe('snews')).toBe(0);
       expect(await sub.punsubscribe('x*')).toBe(0);
-      await waitForAsync(async () => (await numsub(portOf(ownerAfter('news')), 'news')) === 0 && (await at(spare.port).pubsub('NUMPAT')) === 0);
+      await waitUntil(async () => (await numsub(portOf(ownerAfter('news')), 'news')) === 0 && (await at(spare.port).pubsub('NUMPAT')) === 0, 5000, 'the unsubscriptions', 5);
     } finally {
       p1.server.setTable(before);
       p2.server.setTable(before);
@@ -289,19 +290,3 @@ describe('pub/sub across proxies', () => {
     }
   });
 });
-
-async function waitForAsync(cond: () => Promise<boolean>, ms = 5000): Promise<void> {
-  const end = Date.now() + ms;
-  while (!(await cond())) {
-    if (Date.now() > end) throw new Error('condition not met in time');
-    await new Promise((r) => setTimeout(r, 5));
-  }
-}
-
-async function waitFor(cond: () => boolean, ms = 5000): Promise<void> {
-  const end = Date.now() + ms;
-  while (!cond()) {
-    if (Date.now() > end) throw new Error('condition not met in time');
-    await new Promise((r) => setTimeout(r, 5));
-  }
-}
