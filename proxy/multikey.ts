@@ -4,8 +4,7 @@
  * commands), sent at once, and the replies merged in key order (research §5, lesson 5).
  */
 import { Err } from '../lib/errors.js';
-import { parseIntAscii } from '../lib/resp/parser.js';
-import { aggregateElements, integerReply } from '../lib/resp/reply-scanner.js';
+import { aggregateElements, flatElementBounds, integerReply } from '../lib/resp/reply-scanner.js';
 import { keySlot } from '../lib/slot/index.js';
 import { encodeCommand } from '../lib/resp/encode.js';
 import type { ProxyCommand } from './commands/table.js';
@@ -122,7 +121,7 @@ class Merged extends Pending implements ReplySink {
     for (let pi = 0; pi < this.parts.length; pi++) {
       const frame = this.forwards[pi].data!;
       const keys = this.parts[pi].keys;
-      if (!elementBounds(frame, keys, starts, ends)) return this.mergeArraysSlow();
+      if (!flatElementBounds(frame, keys, starts, ends)) return this.mergeArraysSlow();
       for (const k of keys) {
         frames[k] = frame;
         total += ends[k] - starts[k];
@@ -145,48 +144,6 @@ class Merged extends Pending implements ReplySink {
     });
     return Buffer.concat(out);
   }
-}
-
-/**
- * The byte bounds of a flat array reply's elements (bulk strings, nils, simple values), stored at
- * the given argv positions. False when the frame is not such an array of exactly keys.length
- * elements (an aggregate inside, a count mismatch): the caller then uses the general scanner.
- */
-function elementBounds(frame: Buffer, keys: number[], starts: Int32Array, ends: Int32Array): boolean {
-  if (frame[0] !== 42) return false;
-  let lf = findLF(frame, 1);
-  if (lf < 0 || parseIntAscii(frame, 1, lineEnd(frame, lf)) !== keys.length) return false;
-  let pos = lf + 1;
-  for (const k of keys) {
-    const type = frame[pos];
-    lf = findLF(frame, pos);
-    if (lf < 0) return false;
-    let end = lf + 1;
-    if (type === 36) {
-      const len = parseIntAscii(frame, pos + 1, lineEnd(frame, lf));
-      if (Number.isNaN(len)) return false;
-      if (len >= 0) end += len + 2;
-    } else if (type === 42 || type === 37 || type === 126 || type === 62 || type === 124 || type === 33 || type === 61) {
-      return false;
-    }
-    if (end > frame.length) return false;
-    starts[k] = pos;
-    ends[k] = end;
-    pos = end;
-  }
-  return pos === frame.length;
-}
-
-/** The next LF at or after pos, or -1. Header lines are short: a JS scan beats indexOf's C++ call. */
-function findLF(frame: Buffer, pos: number): number {
-  const n = frame.length;
-  for (let i = pos; i < n; i++) if (frame[i] === 10) return i;
-  return -1;
-}
-
-/** Where a header line ending at lf stops (before its CR, when it has one). */
-function lineEnd(frame: Buffer, lf: number): number {
-  return frame[lf - 1] === 13 ? lf - 1 : lf;
 }
 
 /** Copies src[s, e) to dst at pos; small ranges in JS (a Buffer.copy call costs a typed-array view). */

@@ -148,11 +148,53 @@ export function aggregateElements(frame: Buffer): Buffer[] {
   return out;
 }
 
+/**
+ * The byte bounds of a flat array reply's elements (bulk strings, nils, simple values) without
+ * making a view per element (the proxy's MGET merge): element j's bounds go to starts/ends at index
+ * at[j]. False when the frame is not such an array of exactly at.length elements (an aggregate
+ * inside, a count mismatch): the caller then uses aggregateElements.
+ */
+export function flatElementBounds(frame: Buffer, at: readonly number[], starts: Int32Array, ends: Int32Array): boolean {
+  if (frame[0] !== 42) return false;
+  let lf = findLF(frame, 1);
+  if (lf < 0 || parseIntAscii(frame, 1, lineEnd(frame, lf)) !== at.length) return false;
+  let pos = lf + 1;
+  for (const k of at) {
+    const type = frame[pos];
+    lf = findLF(frame, pos);
+    if (lf < 0) return false;
+    let end = lf + 1;
+    if (type === 36) {
+      const len = parseIntAscii(frame, pos + 1, lineEnd(frame, lf));
+      if (Number.isNaN(len)) return false;
+      if (len >= 0) end += len + 2;
+    } else if (type === 42 || type === 37 || type === 126 || type === 62 || type === 124 || type === 33 || type === 61) {
+      return false;
+    }
+    if (end > frame.length) return false;
+    starts[k] = pos;
+    ends[k] = end;
+    pos = end;
+  }
+  return pos === frame.length;
+}
+
+/** The next LF at or after pos, or -1. Header lines are short: a JS scan beats indexOf's C++ call. */
+function findLF(frame: Buffer, pos: number): number {
+  const n = frame.length;
+  for (let i = pos; i < n; i++) if (frame[i] === 10) return i;
+  return -1;
+}
+
+/** Where a header line ending at lf stops (before its CR, when it has one). */
+function lineEnd(frame: Buffer, lf: number): number {
+  return frame[lf - 1] === 13 ? lf - 1 : lf;
+}
+
 /** The integer of a `:n` reply, or NaN. */
 export function integerReply(frame: Buffer): number {
   if (frame[0] !== 58) return NaN;
-  const lf = frame.indexOf(LF);
-  return parseIntAscii(frame, 1, lf > 0 && frame[lf - 1] === CR ? lf - 1 : lf);
+  return parseIntAscii(frame, 1, lineEnd(frame, frame.indexOf(LF)));
 }
 
 /** The text of an error reply (without `-` and CRLF), or null when the frame is not an error. */
