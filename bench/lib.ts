@@ -193,6 +193,14 @@ export class Rows {
   }
 }
 
+/**
+ * The median of each round's a/b ops/s ratio: with the runs of a round seconds apart, a drift of
+ * the machine's speed between rounds cancels out (the ratio of medians does not see pairs).
+ */
+export function pairedRatio(a: Row, b: Row): number {
+  return median(a.rps.map((v, i) => v / b.rps[i]));
+}
+
 /** Round r's order of the targets: rotated each round so drift (thermal, page cache) hits all alike. */
 export function rotated<T>(targets: readonly T[], round: number): T[] {
   const k = round % targets.length;

@@ -10,23 +10,27 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Redis } from 'ioredis';
 import {
-  freePort, machineLine, median, redisBenchmark, rssOf, serverPid, startPinned, stopTarget, tmpDir, type Target,
+  freePort, machineLine, median, numArg, pairedRatio, redisBenchmark, Rows, rssOf, serverPid, startPinned, stopTarget, tmpDir, type Target,
 } from './lib.js';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const SLOTGATE = path.resolve(here, '../bin/slotgate.js');
 
-function arg(name: string, def: number): number {
-  const i = process.argv.indexOf(`--${name}`);
-  return i > 0 ? Number(process.argv[i + 1]) : def;
-}
-
-const ROUNDS = arg('rounds', 5);
-const REQUESTS = arg('requests', 200_000);
+const ROUNDS = numArg('rounds', 5);
+const REQUESTS = numArg('requests', 200_000);
 const TESTS = 'SET,GET,INCR';
 /** Issue 3's data-type commands (redis-benchmark's built-in tests). */
 const TYPE_TESTS = 'LPUSH,LPOP,SADD,HSET,ZADD';
 const ZSET_MEMBERS = 1_000_000;
+/** One redis-benchmark run each: the built-in tests, then the commands it has no test for. */
+const TYPE_SPECS: { name?: string; args: string[] }[] = [
+  ...TYPE_TESTS.split(',').map((test) => ({ args: ['-n', String(REQUESTS), '-r', '100000', '-d', '64', '-t', test] })),
+  { name: 'ZRANGEBYSCORE 1M LIMIT 10', args: ['-n', String(REQUESTS / 2), '-r', String(ZSET_MEMBERS), 'ZRANGEBYSCORE', 'bigzset', '__rand_int__', '+inf', 'LIMIT', '0', '10'] },
+  // redis-benchmark 7.0 has no built-in XADD test: the same command by hand.
+  { name: 'XADD', args: ['-n', String(REQUESTS), '-r', '100000', 'XADD', 'bench-stream', '*', 'field', '__rand_int__'] },
+  // Scripting: a cached one-line script per call (the common rate-limiter / counter shape).
+  { name: 'EVAL (INCR)', args: ['-n', String(REQUESTS), '-r', '100000', 'EVAL', "return redis.call('INCR', KEYS[1])", '1', 'ctr:__rand_int__'] },
+];
 
 async function startBoth(): Promise<Target[]> {
   const [p1, p2] = [await freePort(), await freePort()];
@@ -35,10 +39,7 @@ async function startBoth(): Promise<Target[]> {
   return [node, redis];
 }
 
-type Row = { test: string; target: string; rps: number[]; p50: number[]; p99: number[] };
-
-async function throughput(targets: Target[]): Promise<Row[]> {
-  const rows = new Map<string, Row>();
+async function throughput(targets: Target[], rows: Rows): Promise<void> {
   for (const pipeline of [1, 16]) {
     for (let round = 0; round < ROUNDS; round++) {
       // Alternate which server goes first so drift (thermal, page cache) hits both alike.
@@ -46,55 +47,29 @@ async function throughput(targets: Target[]): Promise<Row[]> {
       for (const t of order) {
         const n = pipeline > 1 ? REQUESTS * 4 : REQUESTS;
         const res = redisBenchmark(t.port, ['-c', '50', '-n', String(n), '-r', '100000', '-d', '64', '-P', String(pipeline), '-t', TESTS]);
-        for (const r of res) {
-          const key = `${r.test}${pipeline > 1 ? ' -P 16' : ''}|${t.name}`;
-          const row = rows.get(key) ?? { test: `${r.test}${pipeline > 1 ? ' -P 16' : ''}`, target: t.name, rps: [], p50: [], p99: [] };
-          row.rps.push(r.rps);
-          row.p50.push(r.p50);
-          row.p99.push(r.p99);
-          rows.set(key, row);
-        }
+        for (const r of res) rows.add(`${r.test}${pipeline > 1 ? ' -P 16' : ''}`, t.name, r);
       }
       process.stderr.write(`  pipeline ${pipeline} round ${round + 1}/${ROUNDS} done\n`);
     }
   }
-  return [...rows.values()];
 }
 
 /** Data-type commands, plus ZRANGEBYSCORE … LIMIT 0 10 on a 1M-member sorted set. */
-async function typeThroughput(targets: Target[]): Promise<Row[]> {
+async function typeThroughput(targets: Target[], rows: Rows): Promise<void> {
   for (const t of targets) await loadZset(t);
-  const rows = new Map<string, Row>();
-  const add = (test: string, target: string, r: { rps: number; p50: number; p99: number }) => {
-    const key = `${test}|${target}`;
-    const row = rows.get(key) ?? { test, target, rps: [], p50: [], p99: [] };
-    row.rps.push(r.rps);
-    row.p50.push(r.p50);
-    row.p99.push(r.p99);
-    rows.set(key, row);
-  };
-  const specs: { name?: string; args: string[] }[] = [
-    ...TYPE_TESTS.split(',').map((test) => ({ args: ['-n', String(REQUESTS), '-r', '100000', '-d', '64', '-t', test] })),
-    { name: 'ZRANGEBYSCORE 1M LIMIT 10', args: ['-n', String(REQUESTS / 2), '-r', String(ZSET_MEMBERS), 'ZRANGEBYSCORE', 'bigzset', '__rand_int__', '+inf', 'LIMIT', '0', '10'] },
-    // redis-benchmark 7.0 has no built-in XADD test: the same command by hand.
-    { name: 'XADD', args: ['-n', String(REQUESTS), '-r', '100000', 'XADD', 'bench-stream', '*', 'field', '__rand_int__'] },
-    // Scripting: a cached one-line script per call (the common rate-limiter / counter shape).
-    { name: 'EVAL (INCR)', args: ['-n', String(REQUESTS), '-r', '100000', 'EVAL', "return redis.call('INCR', KEYS[1])", '1', 'ctr:__rand_int__'] },
-  ];
   for (let round = 0; round < ROUNDS; round++) {
     const order = round % 2 === 0 ? targets : [...targets].reverse();
     // Each test on both servers back to back, so a ratio compares runs seconds apart (this
     // machine's speed drifts by tens of percent within minutes).
-    for (const spec of specs) {
+    for (const spec of TYPE_SPECS) {
       for (const t of order) {
         const [r] = redisBenchmark(t.port, ['-c', '50', ...spec.args]);
         if (!r) throw new Error(`no result from ${t.name} for ${spec.args.join(' ')}`);
-        add(spec.name ?? r.test, t.name, r);
+        rows.add(spec.name ?? r.test, t.name, r);
       }
     }
     process.stderr.write(`  types round ${round + 1}/${ROUNDS} done\n`);
   }
-  return [...rows.values()];
 }
 
 /** bigzset: members m:0 … m:999999 with score = index, loaded in pipelined batches. */
@@ -135,16 +110,14 @@ async function populate(t: Target): Promise<{ before: number; after: number }> {
   }
 }
 
-function report(rows: Row[], mem: Map<string, { before: number; after: number }> | null): string {
+function report(rows: Rows, mem: Map<string, { before: number; after: number }> | null): string {
   const lines = [`machine: ${machineLine()}`, `rounds: ${ROUNDS}, requests per round: ${REQUESTS} (×4 with -P 16), 50 clients, -r 100000 -d 64`, ''];
   lines.push('| test | slotgate ops/s | redis ops/s | ratio | paired ratio | slotgate p50/p99 ms | redis p50/p99 ms |', '|---|---|---|---|---|---|---|');
-  const tests = [...new Set(rows.map((r) => r.test))];
-  for (const test of tests) {
-    const s = rows.find((r) => r.test === test && r.target === 'slotgate')!;
-    const r = rows.find((x) => x.test === test && x.target === 'redis-server')!;
+  for (const test of rows.tests()) {
+    const s = rows.get(test, 'slotgate')!;
+    const r = rows.get(test, 'redis-server')!;
     const ratio = median(s.rps) / median(r.rps);
-    // Paired: the median of each round's slotgate/redis ratio.
-    const paired = median(s.rps.map((v, i) => v / r.rps[i]));
+    const paired = pairedRatio(s, r);
     lines.push(`| ${test} | ${median(s.rps).toFixed(0)} | ${median(r.rps).toFixed(0)} | ${ratio.toFixed(2)}× | ${paired.toFixed(2)}× | ${median(s.p50).toFixed(3)} / ${median(s.p99).toFixed(3)} | ${median(r.p50).toFixed(3)} / ${median(r.p99).toFixed(3)} |`);
   }
   if (mem === null) return lines.join('\n');
@@ -163,7 +136,9 @@ async function main(): Promise<void> {
   try {
     // --part types: only the data-type rows (no SET/GET/INCR, no memory), for a quick re-run.
     const typesOnly = process.argv.includes('types');
-    const rows = [...(typesOnly ? [] : await throughput(targets)), ...(await typeThroughput(targets))];
+    const rows = new Rows();
+    if (!typesOnly) await throughput(targets, rows);
+    await typeThroughput(targets, rows);
     await Promise.all(targets.map(stopTarget));
     const mem = typesOnly ? null : await memory();
     process.stdout.write(report(rows, mem) + '\n');

@@ -15,7 +15,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import {
-  freePort, machineLine, median, numArg, redisBenchmark, rotated, Rows, startPinned, stopTarget, tmpDir, type Target,
+  freePort, machineLine, median, numArg, pairedRatio, redisBenchmark, rotated, Rows, startPinned, stopTarget, tmpDir, type Target,
 } from './lib.js';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
@@ -135,8 +135,7 @@ function report(rows: Rows): string {
   for (const test of rows.tests()) {
     const s = rows.get(test, SLOTGATE_NAME)!;
     const tw = rows.get(test, TWEMPROXY)!;
-    // Paired: the median of each round's slotgate/twemproxy ratio (runs seconds apart).
-    const paired = median(s.rps.map((v, i) => v / tw.rps[i]));
+    const paired = pairedRatio(s, tw);
     const cells = [test, median(s.rps).toFixed(0), median(tw.rps).toFixed(0), `${(median(s.rps) / median(tw.rps)).toFixed(2)}×`, `${paired.toFixed(2)}×`,
       `${ms(s.p50)} / ${ms(s.p99)}`, `${ms(tw.p50)} / ${ms(tw.p99)}`];
     const n = rows.get(test, VIA_NODES);
