@@ -77,7 +77,7 @@ export class Client {
     this.parser = new RequestParser((argv) => this.onCommand(argv), server.parserLimits());
     this.out.onError = (msg) => server.stats.countError(msg);
     socket.setNoDelay(true);
-    socket.on('data', (chunk) => this.onData(chunk));
+    // Reads arrive through onData, wired by whoever made the socket (server.ts: the shared read buffer).
     socket.on('drain', () => this.onDrain());
     socket.on('error', () => this.close());
     socket.on('close', () => this.close());
@@ -87,7 +87,8 @@ export class Client {
     return this.db.id;
   }
 
-  private onData(chunk: Buffer): void {
+  /** A read from the socket; `chunk` may be a view of the shared read buffer, valid only during the call. */
+  onData(chunk: Buffer): void {
     this.lastInteraction = Date.now();
     this.server.stats.netInput += chunk.length;
     try {

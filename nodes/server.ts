@@ -10,6 +10,7 @@ import type { ConfigRegistry } from '../lib/config/registry.js';
 import { Err } from '../lib/errors.js';
 import { Logger, type LogLevel } from '../lib/log.js';
 import { DEFAULT_LIMITS, type ParserLimits } from '../lib/resp/parser.js';
+import { sharedReadSocket } from '../lib/net/shared-read.js';
 import { BlockingManager } from './blocking.js';
 import { WatchManager } from './transactions.js';
 import { PubSub } from './pubsub.js';
@@ -205,7 +206,8 @@ export class NodeServer extends EventEmitter {
 
   private listenOn(host: string, port: number): Promise<net.Server> {
     return new Promise((resolve, reject) => {
-      const srv = net.createServer({ noDelay: true }, (sock) => this.accept(sock));
+      // pauseOnConnect: accept() moves each socket onto the shared read buffer before it reads.
+      const srv = net.createServer({ noDelay: true, pauseOnConnect: true }, (sock) => this.accept(sock));
       srv.maxConnections = 65535;
       srv.once('error', reject);
       srv.listen({ host, port, backlog: this.config.get<number>('tcp-backlog') }, () => {
@@ -216,11 +218,14 @@ export class NodeServer extends EventEmitter {
     });
   }
 
-  private accept(sock: net.Socket): void {
+  private accept(accepted: net.Socket): void {
     if (this.stopping) {
-      sock.destroy();
+      accepted.destroy();
       return;
     }
+    let client: Client | null = null;
+    // Until a Client exists (or when refused below), what arrives is dropped.
+    const sock = sharedReadSocket(accepted, (chunk) => client?.onData(chunk));
     sock.on('error', () => sock.destroy());
     if (this.clients.size >= this.config.get<number>('maxclients')) {
       this.stats.rejectedConnections++;
@@ -234,7 +239,7 @@ export class NodeServer extends EventEmitter {
     }
     const keepalive = this.config.get<number>('tcp-keepalive');
     if (keepalive > 0) sock.setKeepAlive(true, keepalive * 1000);
-    this.adoptClient(sock);
+    client = this.adoptClient(sock);
     this.stats.totalConnections++;
   }
 

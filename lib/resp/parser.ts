@@ -8,6 +8,7 @@
  * bulk before it can enforce `proto-max-bulk-len`, and cannot report byte offsets (the proxy needs them
  * to forward original bytes). See bench/resp-parser-bench.ts for the measured comparison.
  */
+import { isSharedReadView } from '../net/shared-read.js';
 import { splitInlineArgs } from './inline.js';
 
 export interface ParserLimits {
@@ -28,6 +29,8 @@ export const DEFAULT_LIMITS: ParserLimits = {
 /** Thrown inside the parser; the message is the full Redis error text ("Protocol error: …"). */
 export class ProtocolError extends Error {}
 
+/** Never written: stands for "nothing buffered" without allocating. */
+const EMPTY = Buffer.alloc(0);
 const CR = 13;
 const LF = 10;
 const STAR = 42;
@@ -101,6 +104,17 @@ export class RequestParser {
       this.buf = Buffer.alloc(0);
       throw e;
     }
+    if (isSharedReadView(this.buf)) this.detachFromSharedRead();
+  }
+
+  /** Copies out what the next read into the shared buffer would overwrite: the unparsed rest. */
+  private detachFromSharedRead(): void {
+    // keepRaw needs the current command's bytes from its `*`.
+    const keepCmd = this.keepRaw && this.remaining > 0 && this.cmdStart >= 0;
+    const from = keepCmd ? this.cmdStart : this.pos;
+    this.buf = from < this.buf.length ? Buffer.from(this.buf.subarray(from)) : EMPTY;
+    this.pos -= from;
+    this.cmdStart = keepCmd ? 0 : -1;
   }
 
   private parse(): void {
@@ -210,9 +224,13 @@ export class RequestParser {
   private fillBig(chunk: Buffer): Buffer {
     const need = this.bulkLen + 2 - this.bigFill;
     const take = Math.min(need, chunk.length);
-    this.big!.push(chunk.subarray(0, take));
+    const part = chunk.subarray(0, take);
     this.bigFill += take;
-    if (take < need) return Buffer.alloc(0);
+    if (take < need) {
+      this.big!.push(isSharedReadView(chunk) ? Buffer.from(part) : part);
+      return Buffer.alloc(0);
+    }
+    this.big!.push(part);
     const whole = Buffer.concat(this.big!, this.bulkLen + 2);
     this.big = null;
     this.bigFill = 0;
