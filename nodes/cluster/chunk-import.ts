@@ -103,7 +103,7 @@ function merge(into: DataObject, part: DataObject): void {
   } else if (into.type === 'zset') {
     const z = into as unknown as ZSet;
     const p = part as unknown as ZSet;
-    for (let n = p.zsl.first; n !== null; n = n.next[0]) if (z.score(n.member) === undefined) z.insert(n.member, n.score);
+    for (let n = p.tree.first; n !== null; n = n.fwd) if (z.score(n.member) === undefined) z.insert(n.member, n.score);
   } else if (into.type === 'stream') {
     mergeStream(into as unknown as StreamObject, part as unknown as StreamObject);
   }

@@ -106,11 +106,11 @@ function* hashParts(h: Hash): Generator<string> {
 }
 
 function* zsetParts(z: ZSet): Generator<string> {
-  let node = z.zsl.first;
+  let node = z.tree.first;
   while (node !== null) {
     const part: [string, number][] = [];
     let maxLen = 0;
-    for (const fill = new Fill(); node !== null && !fill.full; node = node.next[0]) {
+    for (const fill = new Fill(); node !== null && !fill.full; node = node.fwd) {
       part.push([node.member, node.score]);
       maxLen = Math.max(maxLen, node.member.length);
       fill.add(node.member.length + 8);

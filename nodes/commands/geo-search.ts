@@ -132,7 +132,7 @@ function shapeOf(o: SearchOptions): Shape {
 /** Members of one cell inside the shape, in score order, up to `limit` results in all. */
 function collectCell(z: ZSet, cell: HashBits, shape: Shape, out: Point[], limit: number): void {
   const [min, max] = cellScores(cell);
-  for (let n = z.zsl.firstInScore({ min, max, minEx: false, maxEx: true }); n !== null && n.score < max; n = n.next[0]) {
+  for (let n = z.tree.firstInScore({ min, max, minEx: false, maxEx: true }); n !== null && n.score < max; n = n.fwd) {
     const [lon, lat] = decodeScore(n.score);
     const dist = distanceIfInShape(shape, lon, lat);
     if (dist === null) continue;

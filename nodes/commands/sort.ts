@@ -117,8 +117,8 @@ function elements(v: Sortable, desc: boolean): string[] {
     return desc ? out.reverse() : out;
   }
   const out: string[] = [];
-  if (desc) for (let n = v.zsl.tail; n !== null; n = n.prev) out.push(n.member);
-  else for (let n = v.zsl.first; n !== null; n = n.next[0]) out.push(n.member);
+  if (desc) for (let n = v.tree.tail; n !== null; n = n.prev) out.push(n.member);
+  else for (let n = v.tree.first; n !== null; n = n.fwd) out.push(n.member);
   return out;
 }
 

@@ -3,7 +3,7 @@
  * zslParseLexRange do: score bounds with an optional "(" (exclusive), lex bounds "[x", "(x", "-"
  * and "+". Both return null on bad input; the caller replies with its own error text.
  */
-import { LEX_MAX, LEX_MIN, type LexBound, type LexRange, type ScoreRange } from '../types/skiplist.js';
+import { LEX_MAX, LEX_MIN, type LexBound, type LexRange, type ScoreRange } from '../types/zset-order.js';
 import { parseInt64 } from './args.js';
 import { parseBoundValue } from './zset-number.js';
 

@@ -8,7 +8,7 @@
  */
 import { Err } from '../../lib/errors.js';
 import type { Client } from '../client.js';
-import type { ZNode } from '../types/skiplist.js';
+import type { ZNode } from '../types/zset-order.js';
 import type { ZSet } from '../types/zset.js';
 import { writeTyped } from './lookup.js';
 import type { Handler } from './registry.js';
@@ -29,9 +29,9 @@ interface PopShape {
 function popEntries(z: ZSet, end: End, count: number): ZNode[] {
   const n = Math.min(count, z.size);
   const out: ZNode[] = [];
-  if (end === 'min') z.zsl.deleteRankRange(1, n, (x) => { out.push(x); z.forget(x); });
+  if (end === 'min') z.tree.deleteRankRange(1, n, (x) => { out.push(x); z.forget(x); });
   else {
-    z.zsl.deleteRankRange(z.size - n + 1, z.size, (x) => { out.push(x); z.forget(x); });
+    z.tree.deleteRankRange(z.size - n + 1, z.size, (x) => { out.push(x); z.forget(x); });
     out.reverse();
   }
   return out;

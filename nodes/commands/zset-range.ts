@@ -6,7 +6,7 @@
  */
 import { Err } from '../../lib/errors.js';
 import type { Client } from '../client.js';
-import type { LexRange, ScoreRange, ZNode } from '../types/skiplist.js';
+import type { LexRange, ScoreRange, ZNode } from '../types/zset-order.js';
 import { ZSet } from '../types/zset.js';
 import { clampRanks, countByLex, countByScore, deleteByLex, selectByLex, selectByRank, selectByScore } from '../types/zset-ranges.js';
 import { readTyped, writeTyped } from './lookup.js';
@@ -131,7 +131,7 @@ function zlexcount(c: Client, argv: string[]): void {
   if (z !== null) c.out.int(z === undefined ? 0 : countByLex(z, r));
 }
 
-/** ZREMRANGEBY*: `remove` deletes from the skiplist (forgetting members) and returns the count. */
+/** ZREMRANGEBY*: `remove` deletes from the order tree (forgetting members) and returns the count. */
 function remRange(c: Client, key: string, remove: (z: ZSet) => number): void {
   const z = writeTyped<ZSet>(c, key, 'zset');
   if (z === null) return;
@@ -151,14 +151,14 @@ function zremrangebyrank(c: Client, argv: string[]): void {
   if (start === null || end === null) return c.out.error(Err.notInteger);
   remRange(c, argv[1], (z) => {
     const r = clampRanks(z.size, start, end);
-    return r === null ? 0 : z.zsl.deleteRankRange(r[0] + 1, r[1] + 1, z.forget);
+    return r === null ? 0 : z.tree.deleteRankRange(r[0] + 1, r[1] + 1, z.forget);
   });
 }
 
 function zremrangebyscore(c: Client, argv: string[]): void {
   const r = parseScoreRange(argv[2], argv[3]);
   if (r === null) return c.out.error(Err.zsetMinMaxNotFloat);
-  remRange(c, argv[1], (z) => z.zsl.deleteScoreRange(r, z.forget));
+  remRange(c, argv[1], (z) => z.tree.deleteScoreRange(r, z.forget));
 }
 
 function zremrangebylex(c: Client, argv: string[]): void {

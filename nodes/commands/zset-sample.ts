@@ -1,7 +1,7 @@
 /**
- * ZSCAN and ZRANDMEMBER: the commands that walk the member Dict rather than the skiplist. Where
+ * ZSCAN and ZRANDMEMBER: the commands that walk the member Dict rather than the order tree. Where
  * Redis's answer depends on the encoding we answer the same way: a listpack set is scanned whole
- * in one call (in order, scores as the listpack stores them), a skiplist with the Dict's cursor;
+ * in one call (in order, scores as the listpack stores them), a larger one (Redis's skiplist encoding) with the Dict's cursor;
  * asking for at least the whole set returns it from the highest member down.
  */
 import { Err } from '../../lib/errors.js';
@@ -34,7 +34,7 @@ function zscan(c: Client, argv: string[]): void {
   };
   let next = 0;
   if (z.isListpack) {
-    for (let n = z.zsl.first; n !== null; n = n.fwd) visit(n.member, formatListpackScore(n.score));
+    for (let n = z.tree.first; n !== null; n = n.fwd) visit(n.member, formatListpackScore(n.score));
   } else {
     next = z.dict.scan(Number(cursor), opts.count, (m, n) => visit(m, formatDouble(n.score)));
   }
@@ -79,7 +79,7 @@ function replyWithRepeats(c: Client, z: ZSet, count: number, withScores: boolean
 /** The whole set, highest first: Redis's zuiNext walks a sorted set from its tail. */
 function wholeSet(z: ZSet): Entry[] {
   const out: Entry[] = [];
-  for (let n = z.zsl.tail; n !== null; n = n.prev) out.push(n);
+  for (let n = z.tree.tail; n !== null; n = n.prev) out.push(n);
   return out;
 }
 

@@ -7,7 +7,7 @@
 import { Err } from '../../lib/errors.js';
 import type { Client } from '../client.js';
 import type { DataObject } from '../keyspace/types.js';
-import { compareEntries } from '../types/skiplist.js';
+import { compareEntries } from '../types/zset-order.js';
 import { ZSet } from '../types/zset.js';
 import { parseInt64 } from './args.js';
 import { lookupRead } from './keys-lookup.js';
@@ -45,7 +45,7 @@ function sourceOf(v: ZSet | SetLike | undefined): Source {
   if (v instanceof ZSet) {
     return {
       size: v.size, weight: 1,
-      *entries() { for (let n = v.zsl.first; n !== null; n = n.fwd) yield [n.member, n.score] as const; },
+      *entries() { for (let n = v.tree.first; n !== null; n = n.fwd) yield [n.member, n.score] as const; },
       find: (m) => v.score(m),
     };
   }

@@ -90,7 +90,7 @@ const zsetCodec: Codec = {
   write(w, v) {
     const z = v as ZSet;
     w.len(z.size);
-    for (let n = z.zsl.first; n !== null; n = n.next[0]) {
+    for (let n = z.tree.first; n !== null; n = n.fwd) {
       w.str(n.member);
       w.f64(n.score);
     }

@@ -6,13 +6,14 @@
  *
  * Lex ranges assume equal scores (Redis leaves them undefined otherwise). On a listpack-encoded
  * set Redis still answers deterministically, by scanning the list for the ends of the range, so
- * such sets (≤ 128 members) are scanned the same way here and give the same answer; a skiplist's
- * answer in that case depends on its random levels, in Redis as here.
+ * such sets (≤ 128 members) are scanned the same way here and give the same answer; for larger
+ * sets Redis's answer depends on its skiplist's random levels, ours on the tree's separators.
  */
 import {
   lexGteMin, lexLteMax, lexRangeEmpty, scoreGteMin, scoreLteMax,
-  type LexRange, type ScoreRange, type SkipList, type ZNode,
-} from './skiplist.js';
+  type LexRange, type ScoreRange, type ZNode,
+} from './zset-order.js';
+import type { OrderTree } from './order-tree.js';
 import type { ZSet } from './zset.js';
 
 /** Ranks start..end (0-based, negative from the end) clamped to the set; null when empty. */
@@ -36,10 +37,10 @@ export function selectByRank(z: ZSet, start: number, end: number, reverse: boole
   return out;
 }
 
-/** How a range is walked: its ends in the skiplist and the in-range tests for each direction. */
+/** How a range is walked: its ends in the order tree and the in-range tests for each direction. */
 interface Bounds {
-  first(zsl: SkipList): ZNode | null;
-  last(zsl: SkipList): ZNode | null;
+  first(tree: OrderTree): ZNode | null;
+  last(tree: OrderTree): ZNode | null;
   gteMin(n: ZNode): boolean;
   lteMax(n: ZNode): boolean;
   /** Ends found by scanning (listpack lex ranges): counts walk the range too. */
@@ -48,8 +49,8 @@ interface Bounds {
 
 function scoreBounds(r: ScoreRange): Bounds {
   return {
-    first: (zsl) => zsl.firstInScore(r),
-    last: (zsl) => zsl.lastInScore(r),
+    first: (tree) => tree.firstInScore(r),
+    last: (tree) => tree.lastInScore(r),
     gteMin: (n) => scoreGteMin(n.score, r),
     lteMax: (n) => scoreLteMax(n.score, r),
     linear: false,
@@ -60,19 +61,19 @@ function lexBounds(z: ZSet, r: LexRange): Bounds {
   const gteMin = (n: ZNode) => lexGteMin(n.member, r);
   const lteMax = (n: ZNode) => lexLteMax(n.member, r);
   if (!z.isListpack) {
-    return { first: (zsl) => zsl.firstInLex(r), last: (zsl) => zsl.lastInLex(r), gteMin, lteMax, linear: false };
+    return { first: (tree) => tree.firstInLex(r), last: (tree) => tree.lastInLex(r), gteMin, lteMax, linear: false };
   }
   // zzlIsInLexRange's quick rejection, then zzlFirstInLexRange / zzlLastInLexRange's scans.
-  const possible = (zsl: SkipList) => !lexRangeEmpty(r) && zsl.tail !== null && gteMin(zsl.tail) && lteMax(zsl.first!);
+  const possible = (tree: OrderTree) => !lexRangeEmpty(r) && tree.tail !== null && gteMin(tree.tail) && lteMax(tree.first!);
   return {
-    first: (zsl) => {
-      if (!possible(zsl)) return null;
-      for (let n = zsl.first; n !== null; n = n.fwd) if (gteMin(n)) return lteMax(n) ? n : null;
+    first: (tree) => {
+      if (!possible(tree)) return null;
+      for (let n = tree.first; n !== null; n = n.fwd) if (gteMin(n)) return lteMax(n) ? n : null;
       return null;
     },
-    last: (zsl) => {
-      if (!possible(zsl)) return null;
-      for (let n = zsl.tail; n !== null; n = n.prev) if (lteMax(n)) return gteMin(n) ? n : null;
+    last: (tree) => {
+      if (!possible(tree)) return null;
+      for (let n = tree.tail; n !== null; n = n.prev) if (lteMax(n)) return gteMin(n) ? n : null;
       return null;
     },
     gteMin,
@@ -83,11 +84,11 @@ function lexBounds(z: ZSet, r: LexRange): Bounds {
 
 function select(z: ZSet, b: Bounds, offset: number, limit: number, reverse: boolean): ZNode[] {
   if (offset < 0) return [];
-  const zsl = z.zsl;
-  let n = reverse ? b.last(zsl) : b.first(zsl);
+  const tree = z.tree;
+  let n = reverse ? b.last(tree) : b.first(tree);
   if (n !== null && offset > 0) {
-    const rank = zsl.rank(n.score, n.member);
-    n = zsl.byRank(reverse ? rank - offset : rank + offset);
+    const rank = tree.rankOf(n);
+    n = tree.byRank(reverse ? rank - offset : rank + offset);
   }
   const out: ZNode[] = [];
   const inRange = reverse ? b.gteMin : b.lteMax;
@@ -109,16 +110,16 @@ export function selectByLex(z: ZSet, r: LexRange, offset: number, limit: number,
 
 /** Members in range (ZCOUNT, ZLEXCOUNT): from the ranks of its two ends, O(log n), or by walking. */
 function count(z: ZSet, b: Bounds): number {
-  const zsl = z.zsl;
-  const first = b.first(zsl);
+  const tree = z.tree;
+  const first = b.first(tree);
   if (first === null) return 0;
   if (b.linear) {
     let k = 0;
     for (let n: ZNode | null = first; n !== null && b.lteMax(n); n = n.fwd) k++;
     return k;
   }
-  const last = b.last(zsl)!;
-  return zsl.rank(last.score, last.member) - zsl.rank(first.score, first.member) + 1;
+  const last = b.last(tree)!;
+  return tree.rankOf(last) - tree.rankOf(first) + 1;
 }
 
 export function countByScore(z: ZSet, r: ScoreRange): number {
@@ -132,7 +133,7 @@ export function countByLex(z: ZSet, r: LexRange): number {
 /** ZREMRANGEBYLEX: removes from the first member in range while members stay within max. */
 export function deleteByLex(z: ZSet, r: LexRange): number {
   const b = lexBounds(z, r);
-  if (!b.linear) return z.zsl.deleteLexRange(r, z.forget);
-  const first = b.first(z.zsl);
-  return first === null ? 0 : z.zsl.deleteRunFrom(first, b.lteMax, z.forget);
+  if (!b.linear) return z.tree.deleteLexRange(r, z.forget);
+  const first = b.first(z.tree);
+  return first === null ? 0 : z.tree.deleteRun(first, b.lteMax, z.forget);
 }

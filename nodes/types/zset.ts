@@ -1,8 +1,8 @@
 /**
- * The sorted set value: a skiplist (order, ranks, ranges) plus a Dict member → skiplist node (O(1)
- * score lookup, O(1) random member, a SCAN cursor; a score update starts from the node). Both
- * structures are used whatever the encoding; the encoding name only mirrors what Redis would
- * report — "listpack" while the set has ≤ 128 members of ≤ 64 bytes
+ * The sorted set value: an order tree (order, ranks, ranges; order-tree.ts) plus a Dict member →
+ * entry (O(1) score lookup, O(1) random member, a SCAN cursor; a score update starts from the
+ * entry). Both structures are used whatever the encoding; the encoding name only mirrors what
+ * Redis would report — "listpack" while the set has ≤ 128 members of ≤ 64 bytes
  * (zset-max-listpack-entries/-value), "skiplist" once it outgrew that (Redis never converts back,
  * except for the fresh results of the *STORE commands). Two visible listpack traits are kept: a
  * score stored while in listpack form loses the sign of -0 (Redis stores integral scores as
@@ -10,7 +10,8 @@
  */
 import { Dict } from '../keyspace/dict.js';
 import type { DataObject } from '../keyspace/types.js';
-import { SkipList, type ZNode } from './skiplist.js';
+import { OrderTree } from './order-tree.js';
+import type { ZNode } from './zset-order.js';
 import { encodingLimits } from './encoding-limits.js';
 
 
@@ -30,7 +31,7 @@ export type Added = (typeof Added)[keyof typeof Added];
 export class ZSet implements DataObject {
   readonly type = 'zset' as const;
   readonly dict = new Dict<ZNode>();
-  readonly zsl = new SkipList();
+  readonly tree = new OrderTree();
   private listpack: boolean;
 
   constructor(listpack = true) {
@@ -61,13 +62,13 @@ export class ZSet implements DataObject {
     const perEntry = this.listpack ? 12 : 96;
     let sampled = 0;
     let bytes = 0;
-    for (let n = this.zsl.first; n !== null && sampled < 16; n = n.fwd, sampled++) bytes += n.member.length + perEntry;
+    for (let n = this.tree.first; n !== null && sampled < 16; n = n.fwd, sampled++) bytes += n.member.length + perEntry;
     return 64 + (sampled === 0 ? 0 : Math.round((bytes / sampled) * this.size));
   }
 
   clone(): ZSet {
     const z = new ZSet(this.listpack);
-    for (let n = this.zsl.first; n !== null; n = n.fwd) z.insert(n.member, n.score);
+    for (let n = this.tree.first; n !== null; n = n.fwd) z.insert(n.member, n.score);
     return z;
   }
 
@@ -75,11 +76,11 @@ export class ZSet implements DataObject {
     return this.dict.get(member)?.score;
   }
 
-  /** Adds a member known to be absent, converting to skiplist first if it no longer fits a listpack. */
+  /** Adds a member known to be absent, switching to the skiplist encoding first if it no longer fits a listpack. */
   insert(member: string, score: number): void {
     if (this.listpack && !fitsListpack(this.dict.size + 1, member.length)) this.listpack = false;
     if (this.listpack && score === 0) score = 0; // a listpack stores -0 as the integer 0
-    this.dict.set(member, this.zsl.insert(score, member));
+    this.dict.set(member, this.tree.insert(score, member));
   }
 
   /** The score after the last add() that did not end in nop/nan (for INCR replies). */
@@ -104,14 +105,14 @@ export class ZSet implements DataObject {
     if ((f.lt && score >= cur) || (f.gt && score <= cur)) return Added.nop;
     this.addedScore = score;
     if (score === cur) return Added.same;
-    this.zsl.updateScore(node, this.listpack && score === 0 ? 0 : score);
+    this.tree.updateScore(node, this.listpack && score === 0 ? 0 : score);
     return Added.updated;
   }
 
   delete(member: string): boolean {
     const node = this.dict.get(member);
     if (node === undefined) return false;
-    this.zsl.delete(node);
+    this.tree.delete(node);
     this.dict.delete(member);
     return true;
   }
@@ -120,16 +121,16 @@ export class ZSet implements DataObject {
   rank(member: string, reverse: boolean): number {
     const node = this.dict.get(member);
     if (node === undefined) return -1;
-    const r = this.zsl.rank(node.score, member);
-    return reverse ? this.zsl.length - r : r - 1;
+    const r = this.tree.rankOf(node);
+    return reverse ? this.tree.length - r : r - 1;
   }
 
   /** The node at a 0-based rank counted from the lowest. */
   at(rank: number): ZNode | null {
-    return this.zsl.byRank(rank + 1);
+    return this.tree.byRank(rank + 1);
   }
 
-  /** Removes a node found in the skiplist (range and pop commands). */
+  /** Forgets an entry the order tree removed (range and pop commands). */
   forget = (n: ZNode): void => {
     this.dict.delete(n.member);
   };
