@@ -25,26 +25,5 @@ export function replyEntry(c: Client, e: Entry, withScores: boolean, nested: boo
 export function replyEntries(c: Client, entries: readonly Entry[], withScores: boolean): void {
   const nested = c.out.resp === 3;
   entriesHeader(c, entries.length, withScores, nested);
-  if (!withScores) return replyMembers(c, entries);
-  for (const e of entries) replyEntry(c, e, withScores, nested);
-}
-
-/** Members written per raw() call: bounds the text built for huge ranges. */
-const MEMBERS_PER_WRITE = 64;
-
-/**
- * Member bulks, framed here and handed to the writer a batch at a time: one native latin1 write
- * per batch instead of two per member (the framing is the same in RESP2 and RESP3).
- */
-function replyMembers(c: Client, entries: readonly Entry[]): void {
-  let text = '';
-  for (let i = 0; i < entries.length; i++) {
-    const m = entries[i].member;
-    text += '$' + m.length + '\r\n' + m + '\r\n';
-    if ((i + 1) % MEMBERS_PER_WRITE === 0) {
-      c.out.raw(text);
-      text = '';
-    }
-  }
-  if (text !== '') c.out.raw(text);
+  for (let i = 0; i < entries.length; i++) replyEntry(c, entries[i], withScores, nested);
 }
