@@ -66,6 +66,8 @@ async function typeThroughput(targets: Target[], rows: Rows): Promise<void> {
         const [r] = redisBenchmark(t.port, ['-c', '50', ...spec.args]);
         if (!r) throw new Error(`no result from ${t.name} for ${spec.args.join(' ')}`);
         rows.add(spec.name ?? r.test, t.name, r);
+        // Each run's figure as it comes: the medians hide how much this machine drifts.
+        process.stderr.write(`    ${spec.name ?? r.test} ${t.name} ${r.rps.toFixed(0)}\n`);
       }
     }
     process.stderr.write(`  types round ${round + 1}/${ROUNDS} done\n`);
