@@ -15,6 +15,15 @@ export type ReplyMode = 'on' | 'off';
 
 /** Output bytes queued in the socket beyond which we stop reading from a client (backpressure). */
 const OUTPUT_HIGH_WATER = 4 * 1024 * 1024;
+/** Queued request bytes (while blocked) past which reading stops. */
+const QUEUE_READ_LIMIT = 64 * 1024;
+
+function requestBytes(argv: string[]): number {
+  let n = 0;
+  for (const a of argv) n += a.length + 16;
+  return n;
+}
+
 /** Pending reply bytes past which a read's replies are written at once rather than at the turn's end. */
 const FLUSH_NOW_BYTES = 64 * 1024;
 
@@ -43,6 +52,8 @@ export class Client {
   outputClass: 'normal' | 'pubsub' | 'replica' = 'normal';
   /** Commands received while blocked or paused, run in order once it can go on. */
   private queue: string[][] = [];
+  /** Argument bytes in `queue`. */
+  private queuedBytes = 0;
   /** Non-null while a blocking command waits; its `cancel` is run on disconnect or timeout. */
   blocked: { cancel(): void } | null = null;
   /** MULTI in progress: queued commands, or null. */
@@ -118,7 +129,10 @@ export class Client {
     if (this.closing || this.closeAfterReply) return;
     if (this.blocked || this.queue.length > 0) {
       this.queue.push(argv);
-      this.pauseReading();
+      this.queuedBytes += requestBytes(argv);
+      // Reading goes on below the limit, so a client that hangs up while blocked is still seen
+      // (a paused socket reads nothing, not even the end of the stream).
+      if (this.queuedBytes > QUEUE_READ_LIMIT) this.pauseReading();
       return;
     }
     this.run(argv);
@@ -142,13 +156,17 @@ export class Client {
    */
   park(argv: string[], cancel: () => void): void {
     this.queue.unshift(argv);
+    this.queuedBytes += requestBytes(argv);
     this.blocked = { cancel };
-    this.pauseReading();
   }
 
   /** Called when a blocking command completes: run what queued up behind it. */
   resume(): void {
-    while (!this.blocked && this.queue.length > 0 && !this.closing) this.run(this.queue.shift()!);
+    while (!this.blocked && this.queue.length > 0 && !this.closing) {
+      const argv = this.queue.shift()!;
+      this.queuedBytes -= requestBytes(argv);
+      this.run(argv);
+    }
     if (!this.blocked) this.resumeReading();
     this.server.scheduleFlush(this);
   }
@@ -204,6 +222,7 @@ export class Client {
     this.blocked?.cancel();
     this.blocked = null;
     this.queue = [];
+    this.queuedBytes = 0;
     this.server.watches.unwatchAll(this);
     this.socket.destroy();
     this.server.removeClient(this);

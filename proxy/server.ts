@@ -8,6 +8,7 @@ import { EventEmitter } from 'node:events';
 import { Err } from '../lib/errors.js';
 import { Logger } from '../lib/log.js';
 import { DEFAULT_LIMITS, type ParserLimits } from '../lib/resp/parser.js';
+import { sharedReadSocket } from '../lib/net/shared-read.js';
 import { BackendPool } from './backend-pool.js';
 import { buildProxyCommands, type LocalHandler, type ProxyCommand } from './commands/table.js';
 import { connectionHandlers } from './commands/connection.js';
@@ -164,7 +165,8 @@ export class ProxyServer extends EventEmitter {
   }
 
   async listen(): Promise<void> {
-    const srv = net.createServer({ noDelay: true }, (sock) => this.accept(sock));
+    // pauseOnConnect: accept() moves each socket onto the shared read buffer before it reads.
+    const srv = net.createServer({ noDelay: true, pauseOnConnect: true }, (sock) => this.accept(sock));
     srv.maxConnections = 65535;
     await new Promise<void>((resolve, reject) => {
       srv.once('error', reject);
@@ -180,17 +182,21 @@ export class ProxyServer extends EventEmitter {
     this.cron.unref();
   }
 
-  private accept(sock: net.Socket): void {
+  private accept(accepted: net.Socket): void {
+    if (this.stopping) return void accepted.destroy();
+    let session: Session | null = null;
+    // Until a Session exists (or when refused below), what arrives is dropped.
+    const sock = sharedReadSocket(accepted, (chunk) => session?.onData(chunk));
     sock.on('error', () => sock.destroy());
     // As Redis's tcp-keepalive 300: a peer that vanished without a FIN is found and its session closed.
     sock.setKeepAlive(true, 300_000);
-    if (this.stopping) return void sock.destroy();
     if (this.sessions.size >= this.opts.maxclients) {
       this.stats.sessionsRejected++;
       sock.end(`-${Err.maxClients}\r\n`);
       return;
     }
     const s = new Session(this, sock, this.nextId++);
+    session = s;
     this.sessions.set(s.id, s);
     this.stats.sessionsTotal++;
     this.stats.sessionsOpen = this.sessions.size;

@@ -8,6 +8,7 @@ import { performance } from 'node:perf_hooks';
 import { arityOk } from '../lib/commands/table.js';
 import { Err } from '../lib/errors.js';
 import { ProtocolError, RequestParser } from '../lib/resp/parser.js';
+import { isSharedReadView } from '../lib/net/shared-read.js';
 import { ReplyWriter } from '../lib/resp/writer.js';
 import { scheduleFlush, type Flushable } from './flusher.js';
 import { Pending, type ReplySink } from './pending.js';
@@ -58,7 +59,7 @@ export class Session implements ReplySink, Flushable {
     this.laddr = `${sock.localAddress}:${sock.localPort}`;
     this.authenticated = server.opts.requirepass === '';
     this.parser = new RequestParser((argv, raw) => this.onCommand(argv, raw), server.parserLimits, true);
-    sock.on('data', (chunk) => this.onData(chunk));
+    // Reads arrive through onData, wired by the server (the shared read buffer, lib/net/shared-read.ts).
     sock.on('drain', () => this.maybeResume());
     sock.on('error', () => this.close());
     sock.on('close', () => this.close());
@@ -68,7 +69,8 @@ export class Session implements ReplySink, Flushable {
     return this.out.resp;
   }
 
-  private onData(chunk: Buffer): void {
+  /** A read from the socket; `chunk` may be a view of the shared read buffer, valid only during the call. */
+  onData(chunk: Buffer): void {
     this.lastInteraction = Date.now();
     this.server.stats.bytesIn += chunk.length;
     try {
@@ -84,6 +86,9 @@ export class Session implements ReplySink, Flushable {
 
   onCommand(argv: string[], raw: Buffer | null): void {
     if (this.closed) return;
+    // The request's bytes outlive this read (queued for a backend, kept for a MOVED retry): a
+    // view of the shared read buffer would be overwritten by the next read.
+    if (raw !== null && isSharedReadView(raw)) raw = Buffer.from(raw);
     if (this.held !== null || this.paused) {
       this.backlog.push([argv, raw]);
       return;
@@ -221,7 +226,9 @@ export class Session implements ReplySink, Flushable {
       this.server.stats.bytesOut += data.length;
       if (!this.sock.write(data) && this.sock.writableLength > OUTPUT_HIGH_WATER) this.pause();
     }
-    if (this.closeAfterFlush && this.head === null) this.sock.end();
+    // Closed once our end is out, not when the peer closes: a paused socket (after a protocol
+    // error) reads nothing, so the peer's close would never be seen.
+    if (this.closeAfterFlush && this.head === null) this.sock.end(() => this.sock.destroy());
   }
 
   // ── flow control ──────────────────────────────────────────────────────────────────────────

@@ -104,3 +104,13 @@ test('one pipelined write far larger than a read: every command runs with its ow
   for (const i of [0, 1, 1234, 4999]) expect(await c.call('GET', `pipe:${i}`)).toBe(`v${i}:`.padEnd(60 + (i % 37), '#'));
   c.close();
 });
+
+test('a blocked client with commands queued behind it that hangs up is dropped, its pop not served', async () => {
+  const c = await RawClient.connect(node.port);
+  c.write(encode('BLPOP', 'shared-read:list', '0') + encode('PING') + encode('GET', 'x'));
+  await waitUntil(async () => ((await other.call('CLIENT', 'LIST')) as string).includes('cmd=blpop'), 5000, 'the BLPOP to block');
+  c.close();
+  await waitUntil(async () => !((await other.call('CLIENT', 'LIST')) as string).includes('cmd=blpop'), 5000, 'the client to go');
+  expect(await other.call('LPUSH', 'shared-read:list', 'v')).toBe(1);
+  expect(await other.call('LRANGE', 'shared-read:list', '0', '-1')).toEqual(['v']);
+});
