@@ -226,6 +226,7 @@ export class NodeServer extends EventEmitter {
     let client: Client | null = null;
     // Until a Client exists (or when refused below), what arrives is dropped.
     const sock = sharedReadSocket(accepted, (chunk) => client?.onData(chunk));
+    if (sock === null) return;
     sock.on('error', () => sock.destroy());
     if (this.clients.size >= this.config.get<number>('maxclients')) {
       this.stats.rejectedConnections++;

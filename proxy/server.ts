@@ -187,6 +187,7 @@ export class ProxyServer extends EventEmitter {
     let session: Session | null = null;
     // Until a Session exists (or when refused below), what arrives is dropped.
     const sock = sharedReadSocket(accepted, (chunk) => session?.onData(chunk));
+    if (sock === null) return;
     sock.on('error', () => sock.destroy());
     // As Redis's tcp-keepalive 300: a peer that vanished without a FIN is found and its session closed.
     sock.setKeepAlive(true, 300_000);

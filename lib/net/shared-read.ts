@@ -30,11 +30,15 @@ type HandleOwner = { _handle: unknown };
 /**
  * Moves an accepted socket (from a server made with `pauseOnConnect: true`) into a socket reading
  * into the shared buffer; `onChunk` gets each read. Reading starts at once; the returned socket's
- * pause()/resume() stop and restart it as usual.
+ * pause()/resume() stop and restart it as usual (a paused socket reads nothing, not even the end
+ * of the stream). Null when the connection is already gone.
  */
-export function sharedReadSocket(accepted: net.Socket, onChunk: (chunk: Buffer) => void): net.Socket {
+export function sharedReadSocket(accepted: net.Socket, onChunk: (chunk: Buffer) => void): net.Socket | null {
   const handle = (accepted as unknown as HandleOwner)._handle;
-  if (!handle) throw new Error('socket already closed');
+  if (!handle) {
+    accepted.destroy();
+    return null;
+  }
   (accepted as unknown as HandleOwner)._handle = null;
   accepted.destroy();
   const options = {

@@ -34,8 +34,8 @@ export class OrderTree {
   tail: ZNode | null = null;
   length = 0;
   /**
-   * Tree nodes visited and entries stepped over. Observability for tests that check an operation
-   * touched O(log n + k) entries rather than the whole set.
+   * Tree nodes visited by descents and climbs. Observability for tests that check an operation
+   * touched O(log n) nodes per entry it returns or removes, rather than the whole set.
    */
   hops = 0;
 
