@@ -39,6 +39,11 @@ export class ScriptEngine {
   private handlerRef = 0;
   /** SHA1 → the compiled function (registry ref) and its shebang flags (null: none). */
   private readonly scripts = new Map<string, { ref: number; flags: Set<string> | null }>();
+  /**
+   * Body → SHA1 of the scripts cached: EVAL sends the body every time, and hashing it again cost
+   * about 5% of an EVAL's CPU (crypto's createHash/update/digest per call); a Map lookup does not.
+   */
+  private readonly shaByBody = new Map<string, string>();
   private readonly client: Client;
   private readonly reader = new ReplyReader();
   private readonly hookPtr: number;
@@ -55,6 +60,7 @@ export class ScriptEngine {
   private reset(): void {
     this.state?.close();
     this.scripts.clear();
+    this.shaByBody.clear();
     this.state = new LuaState((s) => installRedisLib(s, {
       command: (L, argv) => this.command(L, argv),
       setResp: (n) => (this.client.out.resp = n),
@@ -87,6 +93,8 @@ export class ScriptEngine {
 
   /** Compiles and caches a body; returns its SHA1, or the compile error reply. */
   load(body: string): { sha: string } | { error: string } {
+    const known = this.shaByBody.get(body);
+    if (known !== undefined) return { sha: known };
     const sha = sha1hex(body);
     if (this.scripts.has(sha)) return { sha };
     const shebang = parseShebang(body);
@@ -98,6 +106,7 @@ export class ScriptEngine {
       return { error: `ERR Error compiling script (new function): ${as51(msg)}` };
     }
     this.scripts.set(sha, { ref: M._luaL_ref(L, LUA_REGISTRYINDEX) as number, flags: shebang.flags });
+    this.shaByBody.set(body, sha);
     return { sha };
   }
 
