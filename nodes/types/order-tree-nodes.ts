@@ -101,7 +101,7 @@ export function leafRemove(l: Leaf, at: number): void {
   l.n--;
 }
 
-/** Moves entries from..n of `l` to the start of `to` (which holds none of them yet). */
+/** Moves entries from..n of `l` to the front of `to`, before the entries it has. */
 export function leafMoveTail(l: Leaf, from: number, to: Leaf): void {
   const moved = l.nodes.splice(from);
   to.scores.copyWithin(moved.length, 0, to.n);
