@@ -13,7 +13,7 @@
  * settles the server's connection count; the connection lives on in the new socket.
  *
  * The chunk passed on is a view of the shared buffer, valid until the callback returns: whoever
- * keeps bytes past that must copy them (RequestParser does, with `sharedInput`).
+ * keeps bytes past that must copy them (RequestParser does: see isSharedReadView).
  */
 import net from 'node:net';
 

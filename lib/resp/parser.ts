@@ -228,7 +228,7 @@ export class RequestParser {
     this.bigFill += take;
     if (take < need) {
       this.big!.push(isSharedReadView(chunk) ? Buffer.from(part) : part);
-      return Buffer.alloc(0);
+      return EMPTY;
     }
     this.big!.push(part);
     const whole = Buffer.concat(this.big!, this.bulkLen + 2);

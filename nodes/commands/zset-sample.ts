@@ -1,8 +1,9 @@
 /**
  * ZSCAN and ZRANDMEMBER: the commands that walk the member Dict rather than the order tree. Where
  * Redis's answer depends on the encoding we answer the same way: a listpack set is scanned whole
- * in one call (in order, scores as the listpack stores them), a larger one (Redis's skiplist encoding) with the Dict's cursor;
- * asking for at least the whole set returns it from the highest member down.
+ * in one call (in order, scores as the listpack stores them), a larger one (Redis's skiplist
+ * encoding) with the Dict's cursor; asking for at least the whole set returns it from the highest
+ * member down.
  */
 import { Err } from '../../lib/errors.js';
 import { globMatch } from '../../lib/glob.js';

@@ -11,7 +11,6 @@ import { Dict } from '../keyspace/dict.js';
 import type { DataObject } from '../keyspace/types.js';
 import { encodingLimits } from './encoding-limits.js';
 
-
 /** Rough per-field overhead of a dict entry + two sds headers, for MEMORY USAGE. */
 const HASHTABLE_ENTRY_BYTES = 40;
 const LISTPACK_ENTRY_BYTES = 4;

@@ -19,7 +19,6 @@ const HDR = 16;
 const DENSE_SIZE = HDR + ((HLL_REGISTERS * HLL_BITS + 7) >> 3);
 const DENSE = 0;
 const SPARSE = 1;
-/** hll-sparse-max-bytes default. */
 const SPARSE_VAL_MAX_VALUE = 32;
 const SPARSE_VAL_MAX_LEN = 4;
 const SPARSE_ZERO_MAX_LEN = 64;

@@ -13,8 +13,6 @@ import { Dict } from '../keyspace/dict.js';
 import type { DataObject } from '../keyspace/types.js';
 import { encodingLimits } from './encoding-limits.js';
 
-/** Redis's set-max-intset-entries default. */
-
 /** Rough per-member overheads, for MEMORY USAGE: intset slot vs. dict entry + sds header. */
 const INTSET_ENTRY_BYTES = 8;
 const HASHTABLE_ENTRY_BYTES = 40;

@@ -7,8 +7,6 @@
 import { idMs, idSeq, type StreamId } from './stream-id.js';
 import { encodingLimits } from './encoding-limits.js';
 
-/** Redis's stream-node-max-bytes and stream-node-max-entries defaults. */
-
 const INT_RE = /^(0|-?[1-9][0-9]*)$/;
 const LP_HEADER_AND_END = 7;
 
