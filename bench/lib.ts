@@ -194,6 +194,20 @@ export class Rows {
 }
 
 /**
+ * One redis-benchmark run on a target, each of its results added to `rows` under `name(test)` and
+ * printed as it comes (the medians hide how much this machine drifts between runs).
+ */
+export function benchInto(rows: Rows, t: Target, args: string[], name: (test: string) => string): void {
+  const results = redisBenchmark(t.port, args);
+  if (results.length === 0) throw new Error(`no result from ${t.name} for ${args.join(' ')}`);
+  for (const r of results) {
+    const test = name(r.test);
+    rows.add(test, t.name, r);
+    process.stderr.write(`    ${test} ${t.name}: ${r.rps.toFixed(0)} ops/s\n`);
+  }
+}
+
+/**
  * The median of each round's a/b ops/s ratio: with the runs of a round seconds apart, a drift of
  * the machine's speed between rounds cancels out (the ratio of medians does not see pairs).
  */

@@ -10,7 +10,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Redis } from 'ioredis';
 import {
-  freePort, machineLine, median, numArg, pairedRatio, redisBenchmark, Rows, rssOf, serverPid, startPinned, stopTarget, tmpDir, type Target,
+  benchInto, freePort, machineLine, median, numArg, pairedRatio, Rows, rssOf, serverPid, startPinned, stopTarget, tmpDir, type Target,
 } from './lib.js';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
@@ -46,8 +46,8 @@ async function throughput(targets: Target[], rows: Rows): Promise<void> {
       const order = round % 2 === 0 ? targets : [...targets].reverse();
       for (const t of order) {
         const n = pipeline > 1 ? REQUESTS * 4 : REQUESTS;
-        const res = redisBenchmark(t.port, ['-c', '50', '-n', String(n), '-r', '100000', '-d', '64', '-P', String(pipeline), '-t', TESTS]);
-        for (const r of res) rows.add(`${r.test}${pipeline > 1 ? ' -P 16' : ''}`, t.name, r);
+        const args = ['-c', '50', '-n', String(n), '-r', '100000', '-d', '64', '-P', String(pipeline), '-t', TESTS];
+        benchInto(rows, t, args, (test) => `${test}${pipeline > 1 ? ' -P 16' : ''}`);
       }
       process.stderr.write(`  pipeline ${pipeline} round ${round + 1}/${ROUNDS} done\n`);
     }
@@ -63,11 +63,7 @@ async function typeThroughput(targets: Target[], rows: Rows): Promise<void> {
     // machine's speed drifts by tens of percent within minutes).
     for (const spec of TYPE_SPECS) {
       for (const t of order) {
-        const [r] = redisBenchmark(t.port, ['-c', '50', ...spec.args]);
-        if (!r) throw new Error(`no result from ${t.name} for ${spec.args.join(' ')}`);
-        rows.add(spec.name ?? r.test, t.name, r);
-        // Each run's figure as it comes: the medians hide how much this machine drifts.
-        process.stderr.write(`    ${spec.name ?? r.test} ${t.name} ${r.rps.toFixed(0)}\n`);
+        benchInto(rows, t, ['-c', '50', ...spec.args], (test) => spec.name ?? test);
       }
     }
     process.stderr.write(`  types round ${round + 1}/${ROUNDS} done\n`);

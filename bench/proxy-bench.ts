@@ -15,7 +15,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import {
-  freePort, machineLine, median, numArg, pairedRatio, redisBenchmark, rotated, Rows, startPinned, stopTarget, tmpDir, type Target,
+  benchInto, freePort, machineLine, median, numArg, pairedRatio, redisBenchmark, rotated, Rows, startPinned, stopTarget, tmpDir, type Target,
 } from './lib.js';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
@@ -100,13 +100,7 @@ const TESTS: { args: string[]; suffix: string; name?: string }[] = [
 ];
 
 function runTest(rows: Rows, t: Target, test: (typeof TESTS)[number]): void {
-  const results = redisBenchmark(t.port, [...COMMON, ...test.args]);
-  if (results.length === 0) throw new Error(`no result from ${t.name} for ${test.args.join(' ')}`);
-  for (const r of results) {
-    const name = test.name ?? `${r.test}${test.suffix}`;
-    rows.add(name, t.name, r);
-    process.stderr.write(`    ${name} ${t.name}: ${r.rps.toFixed(0)} ops/s\n`);
-  }
+  benchInto(rows, t, [...COMMON, ...test.args], (name) => test.name ?? `${name}${test.suffix}`);
 }
 
 async function measure(targets: Target[]): Promise<Rows> {
